@@ -143,7 +143,7 @@ def regression_learner(dls:ProteinDataLoaders, # from `protein_dls`
     cbs = []
     if out_dir is not None:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        cbs += [ResumableCSVLogger(Path(out_dir)/'log.csv', append=resume is not None), CheckpointCB(out_dir, resume=resume)]
+        cbs += [ResumableCSVLogger('log.csv', append=resume is not None), CheckpointCB(out_dir, resume=resume)]  # log.csv: relative to learn.path
     learn = Learner(dls, model, loss_func=MSELossFlat(), metrics=[AvgMetric(pcc), AvgMetric(ssim)], cbs=cbs,
                     path=out_dir or '.')
     if resume is not None: restore(learn, resume)
@@ -242,7 +242,8 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
     "Train the regression U-Net (or, with --is_gan, the Pix2Pix GAN) on an OpenCell-layout folder."
     if epochs < 1 or bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {epochs}, {bs})')
     if is_gan:
-        from protloc.pix2pix import train_gan
+        try: from protloc.pix2pix import train_gan
+        except ImportError: raise ProtlocError('--is_gan: this protloc has no Pix2Pix module yet (notebook 05_pix2pix)') from None
         return train_gan(**{k: v for k, v in locals().items() if k not in ('is_gan', 'emb_dim', 'cond', 'no_protein')})
     out = Path(out_dir)
     ck = load_checkpoint(out/'last.pth', 'regression') if resume else None
