@@ -176,7 +176,7 @@ def read_fov(path, # a .tif/.tiff file: OpenCell proj (CYX), stack (ZCYX) or pla
                 arr = a[list(channels)]
         except ProtlocError: raise
         except Exception as e: raise ProtlocError(f'{path}: corrupt TIFF ({type(e).__name__}: {e})') from None
-    if arr.dtype != np.uint16 and not np.issubdtype(arr.dtype, np.floating) and not np.issubdtype(arr.dtype, np.integer):
+    if not np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_:
         raise ProtlocError(f'{path}: pixel type {arr.dtype} is not numeric')
     return arr
 

@@ -16,6 +16,7 @@ from fastai.callback.core import Callback, CancelFitException
 from fastai.callback.progress import CSVLogger
 from fastai.callback.schedule import *  # noqa: F401,F403 (patches fit_one_cycle onto Learner)
 from fastai.metrics import AvgMetric
+from fastai.optimizer import OptimWrapper
 from fastai.losses import MSELossFlat
 from fastai.torch_core import default_device
 from torchmetrics.functional.image import structural_similarity_index_measure
@@ -86,11 +87,12 @@ class CheckpointCB(Callback):
         self.history = list(resume['history']) if resume else []
         self.losses = list(resume['losses']) if resume else []
         self.best = resume['best'] if resume else math.inf
-    def before_epoch(self): self.trained = False
+    trained = False   # set by a training batch; epochs skipped by `start_epoch` on resume never train
     def after_batch(self):
         if self.training: self.losses.append(float(self.learn.loss.detach())); self.trained = True
     def after_epoch(self):
-        if not self.trained: return   # an epoch skipped by `start_epoch` on resume
+        trained, self.trained = self.trained, False
+        if not trained: return
         rec = self.learn.recorder
         row = dict(zip(rec.metric_names[1:-1], [float(v) for v in rec.values[-1]]), epoch=self.epoch)
         self.history.append(row)
@@ -125,7 +127,8 @@ def restore(learn:Learner, ck:dict):
     m = learn.model
     getattr(m, 'generator', m).load_state_dict(ck['model'])
     if learn.opt is None: learn.create_opt()
-    learn.opt.load_state_dict(dict(state=ck['opt']['state'], hypers=L(ck['opt']['hypers'])))
+    if isinstance(learn.opt, OptimWrapper): learn.opt.load_state_dict(ck['opt'])   # a PyTorch optimizer's own state
+    else: learn.opt.load_state_dict(dict(state=ck['opt']['state'], hypers=L(ck['opt']['hypers'])))
     learn.dls.train.rng.setstate((3, tuple(ck['train_rng']), None))
 
 # %% ../nbs/03_train.ipynb #d66f8806
@@ -172,17 +175,28 @@ def _green():
     from matplotlib.colors import LinearSegmentedColormap
     return LinearSegmentedColormap.from_list(GREEN, ['black', '#3cff3c'])
 
+def _scale_bar(ax, shape:tuple, pixel_um:float):
+    "A white scale bar of a round length (at most a third of the width) in the bottom-right corner, labelled in µm."
+    h, w = shape[-2:]
+    um = max([v for v in (1, 2, 5, 10, 20, 50, 100) if v / pixel_um <= w / 3] or [1])
+    px = um / pixel_um
+    ax.plot([w * 0.95 - px, w * 0.95], [h * 0.92] * 2, c='w', lw=3)
+    ax.text(w * 0.95 - px / 2, h * 0.87, f'{um} µm', c='w', ha='center', fontsize=7)
+
 def show_grid(columns:dict, # column title -> list of H×W images (all columns the same length)
               row_titles=None, # one title per row
               scale:float=2.2, # inches per panel
-              path=None): # save the PNG here too
-    "A grid of images, one column per entry; columns named 'nucleus' are gray, the others green. Returns the figure."
+              path=None, # save the PNG here too
+              pixel_um:float|None=None): # µm per pixel: draw a scale bar in the first column
+    "A grid of images in [0, 1], one column per entry; 'nucleus' columns gray, the others green. Returns the figure."
     names = list(columns); n = len(columns[names[0]])
     fig, axs = plt.subplots(n, len(names), figsize=(scale * len(names), scale * n), squeeze=False)
     for c, nm in enumerate(names):
         for r in range(n):
-            ax = axs[r, c]; ax.imshow(np.asarray(columns[nm][r]).squeeze(), cmap='gray' if nm == 'nucleus' else _green(), vmin=0, vmax=1)
+            im = np.asarray(columns[nm][r]).squeeze()
+            ax = axs[r, c]; ax.imshow(im, cmap='gray' if nm == 'nucleus' else _green(), vmin=0, vmax=1)
             ax.set_xticks([]); ax.set_yticks([])
+            if pixel_um and c == 0: _scale_bar(ax, im.shape, pixel_um)
             if r == 0: ax.set_title(nm)
             if c == 0 and row_titles is not None: ax.set_ylabel(row_titles[r])
     fig.tight_layout()
@@ -219,16 +233,16 @@ def train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crop
 def train_main(img_dir:str, # image folder (OpenCell layout)
                img_list:str, # image list CSV (from protloc_prep)
                protein_list:str, # protein file, name -> id (from protloc_prep); fewer proteins = a subset
-               out_dir:str='runs/unet', # where checkpoints, log.csv and figures go
+               out_dir:str=None, # where checkpoints, log.csv and figures go (default runs/unet; GAN: runs/pix2pix)
                num_threads:int=2, # torch threads; DataLoader workers = num_threads // 2 (at most 4)
                epochs:int=10, # epochs (one pass = crops_per_image random crops of every training image)
                bs:int=16, # batch size
                size:int=128, # crop side in pixels
-               lr:float=3e-3, # peak learning rate (one-cycle); the GAN uses Adam 2e-4 unless given
+               lr:float=None, # learning rate: regression 3e-3 (peak of one-cycle), GAN 2e-4 (Adam, as Pix2Pix)
                seed:int=0, # random seed (weights, data order, crops)
                crops_per_image:int=4, # random crops per training image per epoch
-               emb_dim:int=32, # protein embedding length (regression)
-               cond:str='film', # how theta enters the U-Net: film, bottleneck or input
+               emb_dim:int=32, # protein embedding length (regression; the GAN takes theta's)
+               cond:str=None, # how theta enters the U-Net: film, bottleneck or input (default: film; GAN: bottleneck)
                depth:int=4, # U-Net levels
                wf:int=5, # U-Net width factor (2**(wf+i) channels)
                no_protein:bool=False, # protein-agnostic baseline (same U-Net, no conditioning)
@@ -237,14 +251,18 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
                pix2pix_gen:bool=False, # GAN generator: Pix2Pix U-Net (dropout noise); the only one, kept for the seed's command
                theta_file:str=None, # GAN: theta (.pth) conditioning the generator (random or from protloc_theta)
                lambda_l1:float=100., # GAN: weight of the L1 term
+               gan_mode:str='vanilla', # GAN: vanilla (BCE) or lsgan
+               n_layers:int=3, # GAN: PatchGAN layers (3 = 70x70 patches)
                finetune_theta:bool=False, # GAN: let theta train too
               ):
     "Train the regression U-Net (or, with --is_gan, the Pix2Pix GAN) on an OpenCell-layout folder."
     if epochs < 1 or bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {epochs}, {bs})')
     if is_gan:
         try: from protloc.pix2pix import train_gan
-        except ImportError: raise ProtlocError('--is_gan: this protloc has no Pix2Pix module yet (notebook 05_pix2pix)') from None
-        return train_gan(**{k: v for k, v in locals().items() if k not in ('is_gan', 'emb_dim', 'cond', 'no_protein')})
+        except ImportError: raise ProtlocError('--is_gan: this protloc has no Pix2Pix module (notebook 05_pix2pix)') from None
+        return train_gan(img_dir, img_list, protein_list, theta_file, out_dir or 'runs/pix2pix', num_threads, epochs, bs, size, lr or 2e-4,
+                         seed, crops_per_image, cond or 'bottleneck', depth, wf, lambda_l1, gan_mode, n_layers, finetune_theta, resume)
+    lr, cond, out_dir = lr or 3e-3, cond or 'film', out_dir or 'runs/unet'
     out = Path(out_dir)
     ck = load_checkpoint(out/'last.pth', 'regression') if resume else None
     torch.manual_seed(seed); random.seed(seed)
