@@ -22,13 +22,13 @@ from fastai.losses import L1LossFlat
 from fastai.torch_core import params
 from .dataset import NORM, ProteinDataLoaders, normalize
 from .unet import ProteinUNet
-from .train import (CheckpointCB, ResumableCSVLogger, _plain, build_model, load_checkpoint, pcc, predict_fov, restore,
+from .train import (CheckpointCB, ResumableCSVLogger, _plain, build_model, load_checkpoint, pcc, predict_fov, predict_grid, restore,
                            show_grid, ssim, train_dls)
 
 # %% auto #0
 __all__ = ['BG_LOGIT', 'METRICS', 'pix2pix_generator', 'PatchDiscriminator', 'receptive_field', 'GANLoss', 'Pix2Pix',
            'Pix2PixCallback', 'GANStat', 'SamplesCallback', 'gan_learner', 'fit_pix2pix', 'hf_power', 'sharpness',
-           'protein_mask', 'hallucination', 'score_image', 'evaluate', 'metric_table', 'compare_grid',
+           'protein_mask', 'hallucination', 'score_image', 'evaluate', 'metric_table', 'center_crop', 'compare_grid',
            'plot_gan_history', 'train_gan']
 
 # %% ../nbs/05_pix2pix.ipynb #55a8158d
@@ -283,6 +283,13 @@ def metric_table(results:dict # model name -> list of per-image scores from `eva
     return t
 
 # %% ../nbs/05_pix2pix.ipynb #6c8bd5a5
+def center_crop(img:np.ndarray, # C×H×W (or H×W)
+                crop:int|None=None): # side of the square kept (None: all; larger than the image: all of that side)
+    "The central crop×crop pixels of an image."
+    if not crop: return img
+    h, w = img.shape[-2:]; ch, cw = min(crop, h), min(crop, w)
+    return img[..., (h - ch) // 2:(h - ch) // 2 + ch, (w - cw) // 2:(w - cw) // 2 + cw]
+
 def compare_grid(models:dict, # column name -> generator/U-Net (from `build_model`)
                  rows:list, # image-list rows to show
                  img_dir, # image folder
@@ -292,9 +299,7 @@ def compare_grid(models:dict, # column name -> generator/U-Net (from `build_mode
     "Truth | one column per model | nucleus on full held-out images; returns the figure."
     cols = {'truth': [], **{k: [] for k in models}, 'nucleus': []}
     for r in rows:
-        img = read_fov(Path(img_dir)/r['path'])
-        h, w = img.shape[-2:]; c = min(crop or h, h, w); y0, x0 = (h - c) // 2, (w - c) // 2
-        img = img[:, y0:y0 + c, x0:x0 + c]
+        img = center_crop(read_fov(Path(img_dir)/r['path']), crop)
         cols['truth'].append(normalize(img[1:])[0]); cols['nucleus'].append(normalize(img[:1])[0])
         for k, m in models.items(): cols[k].append(np.clip(predict_fov(m, img, proteins[r['protein']]), 0, 1))
     return show_grid(cols, [r['protein'] for r in rows], path=path)
@@ -324,7 +329,7 @@ def train_gan(img_dir, img_list, protein_list, # as for regression
               theta_file=None, # theta (.pth): random (protloc_prep) or learned (protloc_theta)
               out_dir='runs/pix2pix', num_threads:int=2, epochs:int=10, bs:int=16, size:int=128, lr:float=2e-4,
               seed:int=0, crops_per_image:int=4, cond:str='bottleneck', depth:int=4, wf:int=5, lambda_l1:float=100.,
-              gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, resume:bool=False, **kwargs):
+              gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, resume:bool=False):
     "`protloc_train --is_gan`: train the Pix2Pix GAN; writes checkpoints, log.csv, loss.png, predictions.png, samples/."
     if theta_file is None: raise ProtlocError('--is_gan needs --theta_file (protloc_prep writes a random one; protloc_theta extracts learned ones)')
     GANLoss(gan_mode)
@@ -340,7 +345,5 @@ def train_gan(img_dir, img_list, protein_list, # as for regression
     fit_pix2pix(learn, epochs, lr, start)
     ck = load_checkpoint(out/'last.pth')
     plot_gan_history(ck, out/'loss.png'); plt.close('all')
-    x, i, y = dls.valid.one_batch(); g = build_model(ck).to(x.device)
-    with torch.no_grad(): p = g(x[:4], i[:4]).cpu()
-    show_grid({'truth': y[:4].cpu(), 'GAN': p, 'nucleus': x[:4].cpu()}, path=out/'predictions.png'); plt.close('all')
+    predict_grid(build_model(ck), dls, n=4, path=out/'predictions.png', title='GAN'); plt.close('all')
     print(f"done: {out/'last.pth'} (best: {out/'best.pth'}), {out/'log.csv'}, {out/'loss.png'}, {out/'predictions.png'}, {out/'samples'}")

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from scipy import ndimage
 from .dataset import NORM, normalize
 from .train import _green, _threads, build_model, load_checkpoint, predict_fov, show_grid
-from .pix2pix import METRICS, score_image
+from .pix2pix import METRICS, center_crop, score_image
 from .embed import read_families
 
 # %% auto #0
@@ -54,21 +54,20 @@ def wrong_ids(names) -> dict:
     s = sorted(names)
     return {n: s[(i + max(1, len(s) // 2)) % len(s)] for i, n in enumerate(s)}
 
+def _fit(a, shape):
+    "Resize `a` to `shape` (bilinear) when it differs."
+    return a if a.shape == tuple(shape) else ndimage.zoom(a, np.array(shape) / a.shape, order=1)
+
 def mean_images(rows:list, img_dir, norm:dict=NORM) -> dict:
     "protein -> mean normalized protein image of its (training) images, each resized to the first one's size."
     acc = {}
     for r in rows:
         im = normalize(read_fov(Path(img_dir)/r['path'])[1:], **norm)[0]
         a = acc.setdefault(r['protein'], [])
-        if a and im.shape != a[0].shape: im = ndimage.zoom(im, np.array(a[0].shape) / im.shape, order=1)
-        a.append(im)
+        a.append(_fit(im, a[0].shape) if a else im)
     return {k: np.mean(v, 0) for k, v in acc.items()}
 
 # %% ../nbs/06_results.ipynb #f472f29a
-def _fit(a, shape):
-    "Resize `a` to `shape` (bilinear) when it differs."
-    return a if a.shape == tuple(shape) else ndimage.zoom(a, np.array(shape) / a.shape, order=1)
-
 def eval_models(models:dict, # from `load_models`
                 img_dir, # image folder
                 rows:list, # image-list rows to score (held-out images)
@@ -79,6 +78,7 @@ def eval_models(models:dict, # from `load_models`
                 progress:bool=False): # show a fastprogress bar
     "Scores per (model, image): a DataFrame with model, path, protein, family and the `METRICS`."
     means = mean_images(train_rows, img_dir, norm) if train_rows else {}
+    wrong = {name: wrong_ids(ck['proteins']) for name, (m, ck) in models.items()}
     out = []
     it = rows
     if progress:
@@ -92,7 +92,7 @@ def eval_models(models:dict, # from `load_models`
             if r['protein'] not in pm: continue
             preds[name] = predict_fov(m, img, pm[r['protein']], ck['norm'])
             if shuffle_ids and ck['config'].get('cond') is not None:
-                preds[f'{name} (wrong protein)'] = predict_fov(m, img, pm[wrong_ids(pm)[r['protein']]], ck['norm'])
+                preds[f'{name} (wrong protein)'] = predict_fov(m, img, pm[wrong[name][r['protein']]], ck['norm'])
         if r['protein'] in means: preds['per-protein mean image'] = _fit(means[r['protein']], truth.shape)
         fam = (families or {}).get(r['protein'], '')
         out += [dict(model=k, path=r['path'], protein=r['protein'], family=fam, **score_image(p, truth)) for k, p in preds.items()]
@@ -125,8 +125,7 @@ def results_grid(models:dict, # from `load_models` (or name -> (model, checkpoin
     px = None
     for r in rows:
         p = Path(img_dir)/r['path']; px = px or pixel_size_um(p)
-        img = read_fov(p); h, w = img.shape[-2:]; c = min(crop or max(h, w), h, w)
-        img = img[:, (h - c) // 2:(h - c) // 2 + min(c, h), (w - c) // 2:(w - c) // 2 + min(c, w)] if crop else img
+        img = center_crop(read_fov(p), crop)
         cols['truth'].append(normalize(img[1:])[0]); cols['nucleus'].append(normalize(img[:1])[0])
         for k, (m, ck) in models.items():
             name = as_protein or r['protein']
@@ -200,9 +199,7 @@ class Explorer:
         self.image = functools.lru_cache(maxsize=64)(self._image)
 
     def _image(self, path):
-        img = read_fov(self.img_dir/path); h, w = img.shape[-2:]
-        if self.crop: c = min(self.crop, h, w); img = img[:, (h - c) // 2:(h - c) // 2 + c, (w - c) // 2:(w - c) // 2 + c]
-        return img
+        return center_crop(read_fov(self.img_dir/path), self.crop)
     def _predict(self, model, path, protein):
         m, ck = self.models[model]
         if protein not in ck['proteins']: return None

@@ -206,13 +206,14 @@ def show_grid(columns:dict, # column title -> list of H×W images (all columns t
 def predict_grid(model:nn.Module, # a trained `ProteinUNet`
                  dls:ProteinDataLoaders, # its DataLoaders (the validation crops are shown)
                  n:int=4, # rows
-                 path=None): # save the PNG here too
+                 path=None, # save the PNG here too
+                 title:str='prediction'): # the prediction column's title
     "The seed's figure: truth | prediction | nucleus for `n` held-out crops; returns the figure."
     x, i, y = dls.valid.one_batch()
-    model.eval()
+    model.to(x.device).eval()
     with torch.no_grad(): p = model(x[:n], i[:n]).clamp(0, 1).cpu()
     names = dls.train_ds.id2name
-    return show_grid({'truth': y[:n].cpu(), 'prediction': p, 'nucleus': x[:n].cpu()}, [names[int(k)] for k in i[:n]], path=path)
+    return show_grid({'truth': y[:n].cpu(), title: p, 'nucleus': x[:n].cpu()}, [names[int(k)] for k in i[:n]], path=path)
 
 # %% ../nbs/03_train.ipynb #887b9294
 def _threads(num_threads:int):
@@ -258,8 +259,7 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
     "Train the regression U-Net (or, with --is_gan, the Pix2Pix GAN) on an OpenCell-layout folder."
     if epochs < 1 or bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {epochs}, {bs})')
     if is_gan:
-        try: from protloc.pix2pix import train_gan
-        except ImportError: raise ProtlocError('--is_gan: this protloc has no Pix2Pix module (notebook 05_pix2pix)') from None
+        from protloc.pix2pix import train_gan   # here: protloc.pix2pix imports this module
         return train_gan(img_dir, img_list, protein_list, theta_file, out_dir or 'runs/pix2pix', num_threads, epochs, bs, size, lr or 2e-4,
                          seed, crops_per_image, cond or 'bottleneck', depth, wf, lambda_l1, gan_mode, n_layers, finetune_theta, resume)
     lr, cond, out_dir = lr or 3e-3, cond or 'film', out_dir or 'runs/unet'
