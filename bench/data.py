@@ -64,7 +64,7 @@ for k in range({batches} + 2):
     if k >= 2: n += len(b[0])
 t5 = time.time()
 print(json.dumps(dict(prep=t2-t1, build=t3-t2, crops_s=n/(t5-t4), n_imgs=len(dls.train_ds)+len(dls.valid_ds),
-                      rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024,
+                      rss_mb=int(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])/1024,  # ru_maxrss would carry the parent's peak across exec
                       child_rss_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024)))
 """
     r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)

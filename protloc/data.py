@@ -15,11 +15,11 @@ warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated',
 
 # %% auto #0
 __all__ = ['PROTEIN_DIR_RE', 'FOV_RE', 'TIFF_EXTS', 'FAMILIES', 'NUCLEAR_FAMILIES', 'PIXEL_SIZE_UM', 'ANNOTATIONS_CSV',
-           'IMAGE_LIST_COLUMNS', 'ProtlocError', 'atomic_write', 'cli', 'run_cli', 'parse_protein_dir', 'fov_name',
-           'check_fov', 'read_fov', 'synth_cells', 'synth_protein_params', 'protein_pattern', 'synth_fov', 'write_tiff',
-           'write_synthetic', 'write_annotations', 'scan_images', 'assign_split', 'write_image_list', 'read_image_list',
-           'check_protein_map', 'save_proteins', 'load_proteins', 'make_theta', 'save_theta', 'load_theta',
-           'read_annotations', 'unknown_protein', 'select_proteins', 'prep', 'prep_main', 'synth_main']
+           'IMAGE_LIST_COLUMNS', 'ProtlocError', 'atomic_write', 'cli', 'run_cli', 'check_fails', 'parse_protein_dir',
+           'fov_name', 'check_fov', 'read_fov', 'synth_cells', 'synth_protein_params', 'protein_pattern', 'synth_fov',
+           'write_tiff', 'write_synthetic', 'write_annotations', 'scan_images', 'assign_split', 'write_image_list',
+           'read_image_list', 'check_protein_map', 'save_proteins', 'load_proteins', 'make_theta', 'save_theta',
+           'load_theta', 'read_annotations', 'unknown_protein', 'select_proteins', 'prep', 'prep_main', 'synth_main']
 
 # %% ../nbs/00_data.ipynb #56fe5004
 class ProtlocError(Exception):
@@ -64,10 +64,16 @@ def cli(f=None, positional:tuple=()):
         prog = Path(sys.argv[0]).name
         ns = vars(_parser(f, prog, positional).parse_args())
         try: return f(**ns)
-        except ProtlocError as e: print(f'{prog}: error: {e}', file=sys.stderr)
+        except ProtlocError as e: print(f'{prog}: error: {_last_line(e)}', file=sys.stderr)
+        except OSError as e: print(f'{prog}: error: {e}', file=sys.stderr)    # permissions, a full disk, ...
         except KeyboardInterrupt: print(f'{prog}: interrupted', file=sys.stderr)
         sys.exit(1)
     return _f
+
+def _last_line(e:Exception) -> str:
+    "The message of a `ProtlocError`; one raised in a DataLoader worker arrives wrapped in the worker's traceback."
+    lines = str(e).strip().splitlines()
+    return lines[-1].split('ProtlocError: ', 1)[-1] if len(lines) > 1 else str(e)
 
 # %% ../nbs/00_data.ipynb #579ef801
 def run_cli(name:str, # console script, e.g. 'protloc_prep'
@@ -77,6 +83,25 @@ def run_cli(name:str, # console script, e.g. 'protloc_prep'
     exe = shutil.which(name, path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get('PATH', '')]))
     if exe is None: raise ProtlocError(f'{name}: console script not found; install protloc with `pip install -e .`')
     return subprocess.run([exe, *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+def _snapshot(paths) -> dict:
+    "Bytes of every file under `paths` (files or folders)."
+    files = [f for p in map(Path, paths) for f in ([p] if p.is_file() else sorted(p.rglob('*')) if p.is_dir() else []) if f.is_file()]
+    return {f: f.read_bytes() for f in files}
+
+def check_fails(name:str, # console script
+                *args, # its arguments
+                contains:str, # text the error line must contain
+                keep=()): # files/folders written earlier that must come out unchanged
+    "Assert that console script `name` exits 1 with one error line containing `contains`, no traceback, and `keep` untouched."
+    before = _snapshot(keep)
+    r = run_cli(name, *args)
+    err = r.stderr.strip()
+    assert r.returncode == 1, f'{name} exited {r.returncode}: {err[-500:]}'
+    assert len(err.splitlines()) == 1 and 'Traceback' not in err, f'{name}: not one line:\n{err[-2000:]}'
+    assert contains in err, f'{name}: {contains!r} not in {err!r}'
+    assert _snapshot(keep) == before, f'{name} changed earlier outputs in {keep}'
+    return err
 
 # %% ../nbs/00_data.ipynb #91084e24
 PROTEIN_DIR_RE = re.compile(r'^(?P<gene>.+)_(?P<ensg>ENSG\d{11})$')
@@ -173,11 +198,13 @@ def read_fov(path, # a .tif/.tiff file: OpenCell proj (CYX), stack (ZCYX) or pla
                 a = tif.asarray().reshape(shape)
                 if axes == 'YX': a = a[None]
                 if axes == 'YXC': a = np.moveaxis(a, -1, 0)
-                arr = a[list(channels)]
+                arr = a if tuple(channels) == tuple(range(len(a))) else a[list(channels)]   # no copy in the usual case
         except ProtlocError: raise
         except Exception as e: raise ProtlocError(f'{path}: corrupt TIFF ({type(e).__name__}: {e})') from None
     if not np.issubdtype(arr.dtype, np.number) or arr.dtype == np.bool_:
         raise ProtlocError(f'{path}: pixel type {arr.dtype} is not numeric')
+    for c, ch in zip(channels, arr):   # a blank channel is a failed acquisition, and normalizes to nothing
+        if ch.min() == ch.max(): raise ProtlocError(f'{path}: channel {c} is blank (every pixel is {ch.flat[0]})')
     return arr
 
 # %% ../nbs/00_data.ipynb #d36eab7f
@@ -497,6 +524,7 @@ def load_theta(path, # theta .pth file
     except Exception as e: raise ProtlocError(f'{path}: not a theta file ({type(e).__name__}: {str(e).splitlines()[0]})') from None
     if not isinstance(t, torch.Tensor) or t.ndim != 2 or not t.is_floating_point():
         raise ProtlocError(f'{path}: theta must be a 2-D float tensor (n_proteins, dim)')
+    if t.shape[1] < 1: raise ProtlocError(f'{path}: theta has 0 columns (each protein needs a dim >= 1 row)')
     if n_proteins is not None and t.shape[0] != n_proteins:
         raise ProtlocError(f'{path}: theta has {t.shape[0]} rows but the protein file has {n_proteins} proteins')
     if not torch.isfinite(t).all(): raise ProtlocError(f'{path}: theta contains NaN or inf')

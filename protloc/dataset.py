@@ -10,12 +10,13 @@ from pathlib import Path
 import numpy as np, torch
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
+from fastai.torch_core import default_device, to_device
 import matplotlib.pyplot as plt
 from .data import ProtlocError, check_fov, load_proteins, read_fov, read_image_list, unknown_protein
 
 # %% auto #0
-__all__ = ['NORM', 'normalize', 'crop_pair', 'ProteinDataset', 'CropDataLoader', 'ProteinDataLoaders', 'protein_dls',
-           'show_pairs', 'show_batch']
+__all__ = ['NORM', 'normalize', 'crop_pair', 'ProteinDataset', 'CropDataLoader', 'ProteinDataLoaders', 'check_listed',
+           'protein_dls', 'show_pairs', 'show_batch']
 
 # %% ../nbs/01_dataset.ipynb #64232881
 NORM = dict(lo=0.5, hi=99.8, stride=4)  # percentiles mapped to 0 and 1; subsample stride for the percentiles
@@ -77,11 +78,11 @@ class ProteinDataset:
         return img
 
     def __getitem__(self, idx):
-        i, seed = idx if isinstance(idx, tuple) else (idx, None)
-        c = torch.from_numpy(crop_pair(self.image(i), self.size, seed))
+        i, seed = idx if isinstance(idx, (tuple, list)) else (idx, -1)   # -1: centre crop, no augmentation
+        c = torch.from_numpy(crop_pair(self.image(i), self.size, None if seed < 0 else seed))
         return c[:1], torch.tensor(self.pids[i]), c[1:]
 
-# %% ../nbs/01_dataset.ipynb #ca4d85e5
+# %% ../nbs/01_dataset.ipynb #fb72cfbd
 class CropDataLoader(DataLoader):
     "A fastai `DataLoader` that pairs each index with a crop seed drawn from its own seeded generator."
     def __init__(self, dataset=None, crops_per_image:int=1, augment:bool=True, **kwargs):
@@ -91,11 +92,17 @@ class CropDataLoader(DataLoader):
     def get_idxs(self):
         idxs = [i % len(self.dataset) for i in range(self.n)]
         if self.shuffle: idxs = self.shuffle_fn(idxs)
-        return [(i, self.rng.getrandbits(32)) if self.augment else (i, None) for i in idxs]
+        return [(i, self.rng.getrandbits(32) if self.augment else -1) for i in idxs]
+    def __iter__(self):
+        if not (self.pin_memory and self.device is not None): yield from super().__iter__(); return
+        dev, self.device = self.device, None      # fastai's own copy blocks; copy here without blocking instead
+        try:
+            for b in super().__iter__(): yield to_device(b, dev, non_blocking=True)
+        finally: self.device = dev
     def new(self, dataset=None, cls=None, **kwargs):
         return super().new(dataset, cls, **{'crops_per_image': self.crops_per_image, 'augment': self.augment, **kwargs})
 
-# %% ../nbs/01_dataset.ipynb #fb72cfbd
+# %% ../nbs/01_dataset.ipynb #68bdb40a
 class ProteinDataLoaders(DataLoaders):
     "Train/valid `CropDataLoader`s over a `ProteinDataset`, plus what a model needs to know about the data."
     @property
@@ -104,6 +111,11 @@ class ProteinDataLoaders(DataLoaders):
     def size(self) -> int: return self.train_ds.size
     @property
     def norm(self) -> dict: return self.train_ds.norm
+
+def check_listed(img_dir, rows:list, source='image list'):
+    "Fail now, not in the middle of an epoch, if a listed image is missing (one `stat` per image)."
+    missing = [r['path'] for r in rows if not (Path(img_dir)/r['path']).is_file()]
+    if missing: raise ProtlocError(f'{source}: {len(missing)} listed image(s) not found in {img_dir}, first {missing[0]}')
 
 def protein_dls(img_dir, # image folder (OpenCell layout)
                 img_list, # image list CSV, or its rows
@@ -117,6 +129,7 @@ def protein_dls(img_dir, # image folder (OpenCell layout)
                 norm:dict=NORM, # `normalize` settings
                 device=None, # where batches go (fastai's default device when None)
                 cache:int=8, # decoded images kept per worker
+                pin_memory:bool|None=None, # page-locked batches copied without blocking (None: when `device` is CUDA)
                ) -> ProteinDataLoaders:
     "fastai DataLoaders of (nucleus crop, protein id) -> protein crop from the summary files."
     if size < 8 or bs < 1: raise ProtlocError(f'--size must be >= 8 and --bs >= 1 (got {size}, {bs})')
@@ -124,17 +137,20 @@ def protein_dls(img_dir, # image folder (OpenCell layout)
     proteins = load_proteins(protein_file) if isinstance(protein_file, (str, Path)) else protein_file
     tr, va = [r for r in rows if r['split'] == 'train'], [r for r in rows if r['split'] == 'valid']
     if not tr: raise ProtlocError(f'{img_list}: no training images (every row is split=valid)')
+    check_listed(img_dir, rows, img_list if isinstance(img_list, (str, Path)) else 'image list')
     h, w = check_fov(Path(img_dir)/tr[0]['path'], channels)   # fail now, not in the middle of the first epoch
     if min(h, w) < size: raise ProtlocError(f'{Path(img_dir)/tr[0]["path"]}: image is {h}×{w}, smaller than --size {size}')
+    if pin_memory is None: pin_memory = torch.device(device or default_device()).type == 'cuda'
     rng = random.Random(seed)
     mk = lambda items: ProteinDataset(img_dir, items, proteins, size, channels, norm, cache)
     train = CropDataLoader(mk(tr), crops_per_image, True, bs=bs, shuffle=True, drop_last=len(tr) * crops_per_image >= bs,
-                           num_workers=num_workers, device=device)
+                           num_workers=num_workers, device=device, pin_memory=pin_memory)
     train.rng = random.Random(rng.getrandbits(32))
-    valid = CropDataLoader(mk(va or tr[:1]), 1, False, bs=bs, shuffle=False, num_workers=num_workers, device=device)
+    valid = CropDataLoader(mk(va or tr[:1]), 1, False, bs=bs, shuffle=False, num_workers=num_workers, device=device,
+                           pin_memory=pin_memory)
     return ProteinDataLoaders(train, valid, device=device)
 
-# %% ../nbs/01_dataset.ipynb #1c863bc1
+# %% ../nbs/01_dataset.ipynb #40bb3ade
 def show_pairs(nuc, # N×1×H×W or N×H×W
                prot, # same shape
                titles=None, # one title per pair

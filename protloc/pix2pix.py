@@ -19,10 +19,10 @@ from fastai.callback.schedule import ParamScheduler, SchedNo, SchedLin, combine_
 from fastai.optimizer import OptimWrapper
 from fastai.metrics import AvgMetric, Metric
 from fastai.losses import L1LossFlat
-from fastai.torch_core import params
+from fastai.torch_core import num_distrib, params
 from .dataset import NORM, ProteinDataLoaders, normalize
 from .unet import ProteinUNet
-from .train import (CheckpointCB, ResumableCSVLogger, _plain, build_model, load_checkpoint, pcc, predict_fov, predict_grid, restore,
+from .train import (CheckpointCB, ResumableCSVLogger, _plain, build_model, gpu_paths, same_proteins, load_checkpoint, pcc, predict_fov, predict_grid, restore,
                            show_grid, ssim, train_dls)
 
 # %% auto #0
@@ -197,7 +197,7 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
                 **unet_kwargs): # generator: depth, wf, ...
     "A fastai `Learner` training a `Pix2Pix` model with `Pix2PixCallback`; L1, PCC, SSIM and both players' losses logged."
     if resume is not None:
-        if resume['proteins'] != dls.proteins: raise ProtlocError('the checkpoint was trained on a different protein set than --protein_list')
+        same_proteins(resume, dls)
         gen, critic = ProteinUNet(**resume['config']), PatchDiscriminator(**resume['critic_config'])
         critic.load_state_dict(resume['critic'])
         lambda_l1, gan_mode = resume['lambda_l1'], resume['gan_mode']
@@ -209,7 +209,7 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
     cbs = [p2p]
     if out_dir is not None:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        cbs += [ResumableCSVLogger('log.csv', append=resume is not None),
+        cbs += [ResumableCSVLogger('log.csv', append=resume is not None, upto=resume and resume['epoch']),
                 CheckpointCB(out_dir, 'gan', resume=resume, extra=p2p.state), SamplesCallback(Path(out_dir)/'samples')]
     learn = Learner(dls, Pix2Pix(gen, critic), loss_func=L1LossFlat(), opt_func=_opt, lr=2e-4, wd=0.,
                     splitter=lambda m: [params(m.generator)], cbs=cbs, path=out_dir or '.',
@@ -230,7 +230,7 @@ def fit_pix2pix(learn:Learner, # from `gan_learner`
         kept = f'; {ck} keeps the last good epoch' if ck.exists() else ''
         raise ProtlocError(f'{learn.pix2pix.diverged}{kept}; try a lower --lr or --lambda_l1')
 
-# %% ../nbs/05_pix2pix.ipynb #b9ec61cd
+# %% ../nbs/05_pix2pix.ipynb #ed360043
 def hf_power(img:np.ndarray, # H×W image
              cutoff:float=0.125): # cycles per pixel (0.5 is Nyquist)
     "Power of the mean-subtracted image at spatial frequencies above `cutoff`."
@@ -261,7 +261,7 @@ def score_image(pred:np.ndarray, truth:np.ndarray) -> dict:
     return dict(pcc=float(pcc(p, t)), ssim=float(ssim(p, t)), sharpness=sharpness(pred, truth),
                 hallucination=hallucination(pred, truth))
 
-# %% ../nbs/05_pix2pix.ipynb #b4e694eb
+# %% ../nbs/05_pix2pix.ipynb #4304c8a7
 def evaluate(pred_fn, # pred_fn(row, img) -> H×W prediction (normalized units) for an image-list row and its 2×H×W image
              rows:list, # image-list rows to score
              img_dir, # image folder
@@ -282,7 +282,7 @@ def metric_table(results:dict # model name -> list of per-image scores from `eva
     t['images'] = [len(v) for v in results.values()]
     return t
 
-# %% ../nbs/05_pix2pix.ipynb #6c8bd5a5
+# %% ../nbs/05_pix2pix.ipynb #cda199fa
 def center_crop(img:np.ndarray, # C×H×W (or H×W)
                 crop:int|None=None): # side of the square kept (None: all; larger than the image: all of that side)
     "The central crop×crop pixels of an image."
@@ -304,7 +304,7 @@ def compare_grid(models:dict, # column name -> generator/U-Net (from `build_mode
         for k, m in models.items(): cols[k].append(np.clip(predict_fov(m, img, proteins[r['protein']]), 0, 1))
     return show_grid(cols, [r['protein'] for r in rows], path=path)
 
-# %% ../nbs/05_pix2pix.ipynb #cb2989b1
+# %% ../nbs/05_pix2pix.ipynb #94a04c94
 def _smooth(v, k=5): v = np.asarray(v, float); return np.convolve(v, np.ones(k) / k, 'valid') if len(v) > k else v
 
 def plot_gan_history(ck:dict, # a GAN checkpoint
@@ -324,13 +324,14 @@ def plot_gan_history(ck:dict, # a GAN checkpoint
     if path: fig.savefig(path, dpi=90)
     return fig
 
-# %% ../nbs/05_pix2pix.ipynb #067c7cf2
+# %% ../nbs/05_pix2pix.ipynb #1577dd50
 def train_gan(img_dir, img_list, protein_list, # as for regression
               theta_file=None, # theta (.pth): random (protloc_prep) or learned (protloc_theta)
               out_dir='runs/pix2pix', num_threads:int=2, epochs:int=10, bs:int=16, size:int=128, lr:float=2e-4,
               seed:int=0, crops_per_image:int=4, cond:str='bottleneck', depth:int=4, wf:int=5, lambda_l1:float=100.,
-              gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, resume:bool=False):
+              gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, resume:bool=False, compile:bool=False):
     "`protloc_train --is_gan`: train the Pix2Pix GAN; writes checkpoints, log.csv, loss.png, predictions.png, samples/."
+    if num_distrib() > 1: raise ProtlocError('--is_gan trains in one process; multi-process (accelerate launch) training is for the regression U-Net')
     if theta_file is None: raise ProtlocError('--is_gan needs --theta_file (protloc_prep writes a random one; protloc_theta extracts learned ones)')
     GANLoss(gan_mode)
     if cond not in ('input', 'bottleneck', 'film'): raise ProtlocError(f'--cond for the GAN must be input, bottleneck or film, not {cond!r}')
@@ -339,9 +340,14 @@ def train_gan(img_dir, img_list, protein_list, # as for regression
     torch.manual_seed(seed); random.seed(seed)
     dls = train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crops_per_image)
     theta = load_theta(theta_file, len(dls.proteins))
+    if ck:
+        same_proteins(ck, dls, f'{out/"last.pth"} (--resume)')
+        if theta.shape != ck['theta'].shape:
+            raise ProtlocError(f'{theta_file}: theta is {tuple(theta.shape)} but {out/"last.pth"} was trained with {tuple(ck["theta"].shape)}')
     learn = gan_learner(dls, theta, out, cond, finetune_theta, lambda_l1, gan_mode, n_layers=n_layers, resume=ck, depth=depth, wf=wf)
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
+    gpu_paths(learn, compile, fp16=False)
     fit_pix2pix(learn, epochs, lr, start)
     ck = load_checkpoint(out/'last.pth')
     plot_gan_history(ck, out/'loss.png'); plt.close('all')

@@ -275,9 +275,10 @@ def build_docs(out='_site', # where the site goes
     from execnb.nbio import read_nb, write_nb
     from nbconvert import HTMLExporter
     import nbformat
+    out = Path(out); tmp = out.with_name(out.name + '.tmp')
+    if out.exists() and not out.is_dir(): raise ProtlocError(f'{out}: exists and is not a folder (--out is the site folder)')
     cfg = get_config()
     nbs = Path(nbs_path or cfg.nbs_path)
-    out = Path(out); tmp = out.with_name(out.name + '.tmp')
     shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
     src = nbs
     if execute:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_train.ipynb #f226ccad
 from __future__ import annotations
-from .data import (ProtlocError, atomic_write, cli, load_proteins, read_fov, read_image_list, load_theta,
+from .data import (ProtlocError, atomic_write, check_fov, cli, load_proteins, read_fov, read_image_list, load_theta,
                           unknown_protein)  # first: it quiets a torch import warning
 import json, math, os, random
 from pathlib import Path
@@ -18,16 +18,20 @@ from fastai.callback.schedule import *  # noqa: F401,F403 (patches fit_one_cycle
 from fastai.metrics import AvgMetric
 from fastai.optimizer import OptimWrapper
 from fastai.losses import MSELossFlat
-from fastai.torch_core import default_device
+from fastai.torch_core import default_device, num_distrib, rank_distrib
+from fastai.callback.fp16 import MixedPrecision  # noqa: F401 (patches to_fp16/to_bf16 onto Learner)
+from fastai.distributed import DistributedDL  # patches distrib_ctx onto Learner (Hugging Face accelerate underneath)
+from fastcore.basics import patch
+import contextlib
 from torchmetrics.functional.image import structural_similarity_index_measure
 import tifffile
-from .dataset import NORM, ProteinDataLoaders, normalize, protein_dls, show_pairs
+from .dataset import NORM, ProteinDataLoaders, check_listed, normalize, protein_dls, show_pairs
 from .unet import ProteinUNet
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'GREEN', 'pcc', 'ssim', 'save_checkpoint', 'load_checkpoint', 'build_model', 'CheckpointCB',
-           'ResumableCSVLogger', 'restore', 'regression_learner', 'plot_history', 'show_grid', 'predict_grid',
-           'train_dls', 'train_main', 'predict_fov', 'predict_main']
+           'ResumableCSVLogger', 'restore', 'same_proteins', 'adamw', 'regression_learner', 'gpu_paths', 'distributed',
+           'plot_history', 'show_grid', 'predict_grid', 'train_dls', 'train_main', 'predict_fov', 'predict_main']
 
 # %% ../nbs/03_train.ipynb #5cb2a61f
 def pcc(pred, targ):
@@ -99,12 +103,12 @@ class CheckpointCB(Callback):
         val = row.get(self.monitor, math.inf)
         improved = val < self.best
         if improved: self.best = val
-        m = self.learn.model
+        m = getattr(self.learn.model, 'module', self.learn.model)   # DistributedDataParallel wraps it during a multi-process fit
         ck = dict(format=CKPT_FORMAT, kind=self.kind, epoch=self.epoch, n_epoch=self.n_epoch,
                   model={k: v.detach().cpu() for k, v in getattr(m, 'generator', m).state_dict().items()},
                   config=dict(getattr(m, 'generator', m).config), proteins=dict(self.dls.proteins),
                   theta=getattr(m, 'generator', m).theta.weight.detach().cpu().clone(), norm=dict(self.dls.norm),
-                  size=self.dls.size, opt=_opt_state(self.learn.opt), train_rng=list(self.dls.train.rng.getstate()[1]),
+                  size=self.dls.size, opt=_opt_state(self.learn.opt), train_rng=list(getattr(self.dls.train, 'dl', self.dls.train).rng.getstate()[1]),
                   history=self.history, losses=self.losses, best=self.best, monitor=self.monitor,
                   **(self.extra(self.learn) if self.extra else {}))
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -113,9 +117,14 @@ class CheckpointCB(Callback):
 
 class ResumableCSVLogger(CSVLogger):
     "fastai's `CSVLogger`; when appending to a resumed run's log it adds rows only (no second header, no skipped epochs)."
+    def __init__(self, fname='log.csv', append=False, upto:int|None=None): # resuming: keep rows of epochs <= `upto` only
+        super().__init__(fname, append); self.upto = upto
     def before_fit(self):
         p = self.path/self.fname
         if not (self.append and p.exists() and p.stat().st_size): return super().before_fit()
+        if self.upto is not None:   # a run killed between logging an epoch and checkpointing it logged one row too many
+            head, *rows = p.read_text().splitlines(keepends=True)
+            with atomic_write(p) as f: f.write(head + ''.join(r for r in rows if int(r.split(',')[0]) <= self.upto))
         self.file = p.open('a')
         self.old_logger, self.learn.logger = self.logger, self._write_line
     def _write_line(self, log):
@@ -132,6 +141,18 @@ def restore(learn:Learner, ck:dict):
     learn.dls.train.rng.setstate((3, tuple(ck['train_rng']), None))
 
 # %% ../nbs/03_train.ipynb #d66f8806
+def same_proteins(ck:dict, dls:ProteinDataLoaders, source:str='the checkpoint'):
+    "Fail unless checkpoint `ck` was trained on the protein set (names and ids) of `dls`."
+    a, b = ck['proteins'], dls.proteins
+    if a == b: return
+    diff = sorted(set(a) ^ set(b)) or sorted(k for k in a if a[k] != b[k])
+    raise ProtlocError(f'{source}: trained on a different protein set ({len(a)} proteins) than the protein list ({len(b)}); '
+                       f'they differ in {", ".join(diff[:4])}{"..." if len(diff) > 4 else ""}')
+
+def adamw(params, lr:float=1e-3):
+    "fastai's default Adam (betas 0.9/0.99, eps 1e-5, decoupled weight decay 0.01) as PyTorch's `AdamW`, wrapped for fastai."
+    return OptimWrapper(params, torch.optim.AdamW, lr=lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.01)
+
 def regression_learner(dls:ProteinDataLoaders, # from `protein_dls`
                        out_dir=None, # checkpoints, log.csv (None: no files)
                        emb_dim:int=32, # length of a protein's embedding
@@ -141,18 +162,51 @@ def regression_learner(dls:ProteinDataLoaders, # from `protein_dls`
     "A fastai `Learner`: `ProteinUNet`, MSE loss, PCC and SSIM metrics, checkpoints and a CSV log."
     if resume is not None:
         model = ProteinUNet(**resume['config'])
-        if resume['proteins'] != dls.proteins: raise ProtlocError('the checkpoint was trained on a different protein set than --protein_list')
+        same_proteins(resume, dls)
     else: model = ProteinUNet(len(dls.proteins), emb_dim, cond, **unet_kwargs)
     cbs = []
-    if out_dir is not None:
+    if out_dir is not None and rank_distrib() == 0:   # one process writes the files
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        cbs += [ResumableCSVLogger('log.csv', append=resume is not None), CheckpointCB(out_dir, resume=resume)]  # log.csv: relative to learn.path
-    learn = Learner(dls, model, loss_func=MSELossFlat(), metrics=[AvgMetric(pcc), AvgMetric(ssim)], cbs=cbs,
+        cbs += [ResumableCSVLogger('log.csv', append=resume is not None, upto=resume and resume['epoch']), CheckpointCB(out_dir, resume=resume)]  # log.csv: relative to learn.path
+    learn = Learner(dls, model, opt_func=adamw, loss_func=MSELossFlat(), metrics=[AvgMetric(pcc), AvgMetric(ssim)], cbs=cbs,
                     path=out_dir or '.')
     if resume is not None: restore(learn, resume)
     return learn
 
 # %% ../nbs/03_train.ipynb #64acee9b
+def gpu_paths(learn:Learner, # a regression or GAN learner
+              compile:bool=False, # also `torch.compile` the network(s)
+              fp16:bool=True, # allow float16 autocast where bfloat16 is missing (needs fastai's loss scaling)
+             ) -> list: # names of what was switched on ([] on the CPU)
+    "Mixed precision, channels_last, cudnn autotuning and optionally `torch.compile` when `learn` trains on a GPU."
+    dev = torch.device(learn.dls.device or default_device())
+    if dev.type != 'cuda': return []
+    on = ['pinned memory + non_blocking'] if learn.dls.train.pin_memory else []
+    if torch.cuda.is_bf16_supported(): learn.to_bf16(); on.append('bf16')
+    elif fp16: learn.to_fp16(); on.append('fp16')
+    learn.model.to(dev, memory_format=torch.channels_last); on.append('channels_last')
+    torch.backends.cudnn.benchmark = True; on.append('cudnn.benchmark')
+    if compile:
+        for m in [getattr(learn.model, n) for n in ('generator', 'critic') if hasattr(learn.model, n)] or [learn.model]: m.compile()
+        on.append('torch.compile')
+    return on
+
+# %% ../nbs/03_train.ipynb #887b9294
+@patch
+def _broadcast(self:DistributedDL, t, rank):
+    "Broadcast the index list `t` from `rank`: through CUDA for nccl (fastai's way), through the CPU for gloo."
+    t = torch.tensor(t, dtype=torch.long)
+    if torch.distributed.get_backend() == 'nccl': t = t.cuda()
+    torch.distributed.broadcast(t, rank)
+    return t.cpu().tolist()
+
+def distributed(learn:Learner):
+    "fastai's `distrib_ctx` when launched as several processes (`accelerate launch`), else a context that does nothing."
+    if num_distrib() < 2: return contextlib.nullcontext(learn)
+    gpu = torch.cuda.is_available()
+    return learn.distrib_ctx(sync_bn=gpu, cpu=not gpu)   # batch norm synchronised across GPUs; SyncBatchNorm is GPU-only
+
+# %% ../nbs/03_train.ipynb #e1584da2
 def plot_history(ck:dict, # a checkpoint (its `losses` and `history`)
                  path=None): # save the PNG here too
     "Training loss per batch and validation loss per epoch, with PCC on a second axis; returns the figure."
@@ -169,7 +223,7 @@ def plot_history(ck:dict, # a checkpoint (its `losses` and `history`)
     if path: fig.savefig(path, dpi=90)
     return fig
 
-# %% ../nbs/03_train.ipynb #cf8a2ee1
+# %% ../nbs/03_train.ipynb #e50ed971
 GREEN = 'protloc_green'
 def _green():
     from matplotlib.colors import LinearSegmentedColormap
@@ -215,7 +269,7 @@ def predict_grid(model:nn.Module, # a trained `ProteinUNet`
     names = dls.train_ds.id2name
     return show_grid({'truth': y[:n].cpu(), title: p, 'nucleus': x[:n].cpu()}, [names[int(k)] for k in i[:n]], path=path)
 
-# %% ../nbs/03_train.ipynb #887b9294
+# %% ../nbs/03_train.ipynb #bfff5a30
 def _threads(num_threads:int):
     "Set torch's threads; return the number of DataLoader workers to use."
     if num_threads < 1: raise ProtlocError(f'--num_threads must be >= 1, not {num_threads}')
@@ -227,6 +281,7 @@ def train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crop
     workers = _threads(num_threads)
     proteins = load_proteins(protein_list)
     rows = [r for r in read_image_list(img_list) if r['protein'] in proteins]  # a smaller protein list = a subset
+    check_listed(img_dir, rows, img_list)
     if not rows: raise ProtlocError(f'{img_list}: no image of a protein in {protein_list}')
     return protein_dls(img_dir, rows, proteins, size, bs, crops_per_image, workers, seed, device=default_device())
 
@@ -255,28 +310,33 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
                gan_mode:str='vanilla', # GAN: vanilla (BCE) or lsgan
                n_layers:int=3, # GAN: PatchGAN layers (3 = 70x70 patches)
                finetune_theta:bool=False, # GAN: let theta train too
+               compile:bool=False, # GPU: torch.compile the network(s) (slower first batch, faster after)
               ):
     "Train the regression U-Net (or, with --is_gan, the Pix2Pix GAN) on an OpenCell-layout folder."
     if epochs < 1 or bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {epochs}, {bs})')
+    if num_distrib() > 1 and torch.cuda.is_available(): torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
     if is_gan:
         from protloc.pix2pix import train_gan   # here: protloc.pix2pix imports this module
         return train_gan(img_dir, img_list, protein_list, theta_file, out_dir or 'runs/pix2pix', num_threads, epochs, bs, size, lr or 2e-4,
-                         seed, crops_per_image, cond or 'bottleneck', depth, wf, lambda_l1, gan_mode, n_layers, finetune_theta, resume)
+                         seed, crops_per_image, cond or 'bottleneck', depth, wf, lambda_l1, gan_mode, n_layers, finetune_theta, resume, compile)
     lr, cond, out_dir = lr or 3e-3, cond or 'film', out_dir or 'runs/unet'
     out = Path(out_dir)
     ck = load_checkpoint(out/'last.pth', 'regression') if resume else None
     torch.manual_seed(seed); random.seed(seed)
     dls = train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crops_per_image)
+    if ck: same_proteins(ck, dls, f'{out/"last.pth"} (--resume)')
     learn = regression_learner(dls, out, emb_dim, None if no_protein else cond, resume=ck, depth=depth, wf=wf)
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
-    learn.fit_one_cycle(epochs, lr, start_epoch=start)
+    gpu_paths(learn, compile)
+    with distributed(learn): learn.fit_one_cycle(epochs, lr, start_epoch=start)
+    if rank_distrib(): return
     ck = load_checkpoint(out/'last.pth')
     plot_history(ck, out/'loss.png'); plt.close('all')
     predict_grid(build_model(ck), dls, n=4, path=out/'predictions.png'); plt.close('all')
     print(f"done: {out/'last.pth'} (best: {out/'best.pth'}), {out/'log.csv'}, {out/'loss.png'}, {out/'predictions.png'}")
 
-# %% ../nbs/03_train.ipynb #bdc86163
+# %% ../nbs/03_train.ipynb #20517d02
 def predict_fov(model:nn.Module, # from `build_model`
                 img:np.ndarray, # 2×H×W raw field of view (nucleus, protein) or H×W nucleus
                 pid:int, # protein id to paint
@@ -286,18 +346,19 @@ def predict_fov(model:nn.Module, # from `build_model`
     "Predicted protein image (H×W float32, normalized units; K×H×W when `samples` > 1) for one field of view."
     nuc = normalize(img[None] if img.ndim == 2 else img[:1], **norm)
     dev = device or next(model.parameters()).device
-    x = torch.from_numpy(nuc)[None].to(dev)
+    x = torch.from_numpy(nuc)[None].to(dev).contiguous(memory_format=torch.channels_last)
     model.eval()
     if samples > 1:
         for mod in model.modules():
             if isinstance(mod, nn.Dropout): mod.train()
-    with torch.no_grad():
+    bf16 = dev.type == 'cuda' and torch.cuda.is_bf16_supported()
+    with torch.inference_mode(), torch.autocast(dev.type, torch.bfloat16, enabled=bf16):
         out = torch.cat([model(x, torch.tensor([pid], device=dev)) for _ in range(samples)])
     model.eval()
     out = out[:, 0].float().cpu().numpy()
     return out[0] if samples == 1 else out
 
-# %% ../nbs/03_train.ipynb #63bc4480
+# %% ../nbs/03_train.ipynb #888a7032
 @cli
 def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression or GAN
                  img_dir:str, # image folder
@@ -307,7 +368,7 @@ def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression o
                  samples:int=1, # generations per image (dropout on; for GAN checkpoints)
                  num_threads:int=2): # torch threads
     "Predict the protein channel of every listed image at full size."
-    ck = load_checkpoint(model); net = build_model(ck).to(default_device())
+    ck = load_checkpoint(model); net = build_model(ck).to(default_device(), memory_format=torch.channels_last)
     _threads(num_threads)
     if samples < 1: raise ProtlocError(f'--samples must be >= 1, not {samples}')
     prots = ck['proteins']
@@ -316,6 +377,7 @@ def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression o
     for r in rows:
         name = as_protein or r['protein']
         if name not in prots: raise unknown_protein(name, prots, f'{img_list} ({r["path"]}) vs {model}')
+    for r in rows: check_fov(Path(img_dir)/r['path'])   # every header first: a bad file stops the run before any write
     out_dir = Path(out_dir)
     for r in rows:
         p = predict_fov(net, read_fov(Path(img_dir)/r['path']), prots[as_protein or r['protein']], ck['norm'], samples)

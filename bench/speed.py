@@ -1,0 +1,182 @@
+"""Speed, scale and memory (issue: speed and robustness). One command, one table:
+
+- training step time of the fastai-driven regression and GAN loops over a plain PyTorch loop on the same model,
+  optimizer and batches, measured in the same run, alternating (target <= 1.05);
+- how long the model waits for data in a real fit at batch 16, 256² crops, default workers (target <= 5% of a
+  step), next to the DataLoader's and the model's own time per batch;
+- TIFF decode rate (`read_fov`) against the raw read rate of the same files;
+- peak RSS of building the DataLoaders and of one epoch of data, 100 vs 1000 proteins (target: flat);
+- `protloc_predict` images/s on 1024² fields of view, end to end, next to the bare forward pass.
+
+Run: `python bench/speed.py` (about 10 minutes on 2 CPU cores; `--quick` for a smoke run). On a CUDA machine the
+same command measures the GPU paths (bf16, channels_last, pinned memory) because `protloc_train` switches them on."""
+import argparse, copy, json, os, statistics, subprocess, sys, tempfile, time
+from pathlib import Path
+import numpy as np, torch
+sys.path.insert(0, str(Path(__file__).parent))
+from data import CACHE, make_set, linked_set   # noqa: E402 (the data bench's cached synthetic sets)
+from gan import TrainTimer, time_ratio as gan_time_ratio   # noqa: E402
+from protloc.data import prep, load_theta, read_fov, read_image_list, write_synthetic
+from protloc.dataset import protein_dls
+from protloc.train import regression_learner, gpu_paths, save_checkpoint, CKPT_FORMAT, _threads
+from fastai.callback.core import Callback
+from fastai.data.core import DataLoaders
+from fastai.data.load import DataLoader
+from fastai.torch_core import default_device
+
+def plain_regression(model, batches, opt_func):
+    "The regression step by hand: forward, MSE, backward, step, zero_grad, read the loss. Seconds per iteration."
+    opt = opt_func(model.parameters())
+    model.train(); t0 = time.perf_counter()
+    for x, pid, y in batches:
+        loss = torch.nn.functional.mse_loss(model(x, pid), y)
+        loss.backward(); opt.step(); opt.zero_grad()
+        loss.item()                        # fastai's Recorder reads every batch's loss too
+    return (time.perf_counter() - t0) / len(batches)
+
+def regression_ratio(dls, n_iter, repeats, lr=3e-3, **kw):
+    "Median s/iteration of `regression_learner` + `fit_one_cycle` and of the plain loop (same init, batches, optimizer)."
+    batches = [dls.train.one_batch() for _ in range(n_iter)]
+    torch.manual_seed(0)
+    ref = regression_learner(dls, **kw)
+    init = ref.model
+    fa, pl = [], []
+    for r in range(repeats + 1):          # round 0 warms up
+        fdls = DataLoaders(DataLoader(batches, bs=None), DataLoader(batches[:1], bs=None))
+        learn = regression_learner(dls, **kw); learn.dls = fdls; learn.model = copy.deepcopy(init)
+        tt = TrainTimer(); learn.add_cb(tt)
+        learn.fit_one_cycle(1, lr)
+        p = plain_regression(copy.deepcopy(init), batches,
+                             lambda ps: torch.optim.AdamW(ps, lr=lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.01))
+        if r: fa.append(tt.times[0]); pl.append(p)
+    return statistics.median(fa), statistics.median(pl)
+
+class WaitTimer(Callback):
+    "Per training batch: how long the loop waited for it (after_batch to the next before_batch), and the step itself."
+    order = -100
+    def before_train(self): self.waits, self.steps, self.t = [], [], time.perf_counter()
+    def before_batch(self):
+        now = time.perf_counter(); self.waits.append(now - self.t); self.t0 = now
+    def after_batch(self): self.t = time.perf_counter(); self.steps.append(self.t - self.t0)
+    def before_validate(self): raise __import__('fastai').callback.core.CancelValidException()
+
+def data_wait(img_dir, img_list, protein_list, size=256, bs=16, crops=4):
+    "A real fit with the default model and `protloc_train`'s default workers: wait and step per batch; and the bare DataLoader."
+    from protloc.train import train_dls
+    dls = train_dls(img_dir, img_list, protein_list, size, bs, 0, 2, crops)   # num_threads 2 -> 1 worker (the default)
+    t = time.perf_counter(); n = sum(1 for _ in dls.train); t_data = (time.perf_counter() - t) / n
+    torch.manual_seed(0)
+    learn = regression_learner(dls); gpu_paths(learn)
+    wt = WaitTimer(); learn.add_cb(wt)
+    learn.fit_one_cycle(1, 3e-3)
+    w, st = wt.waits[2:], wt.steps[2:]          # the first batches include worker start-up
+    return dict(wait=statistics.mean(w), step=statistics.mean(st), data=t_data, n=len(w), workers=dls.train.fake_l.num_workers)
+
+def _evict(path):
+    "Drop a file's pages from the page cache (posix_fadvise DONTNEED), so the next read comes from the disk."
+    fd = os.open(path, os.O_RDONLY)
+    try: os.fsync(fd); os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally: os.close(fd)
+
+def decode_vs_read(files):
+    "MB/s of raw reads and of `read_fov` (decode + checks) over `files`, from the disk (evicted) and from the page cache."
+    mb = sum(f.stat().st_size for f in files) / 2**20
+    out = {}
+    for cache in ('disk', 'cache'):
+        for what, fn in (('read', lambda f: f.read_bytes()), ('decode', read_fov)):
+            if cache == 'disk':
+                for f in files: _evict(f)
+            else:
+                for f in files: f.read_bytes()
+            t = time.perf_counter()
+            for f in files: fn(f)
+            out[what, cache] = mb / (time.perf_counter() - t)
+    return out
+
+def fake_checkpoint(path, n_proteins=30, **unet_kwargs):
+    "A checkpoint of the default U-Net, untrained (speed does not depend on the weights)."
+    from protloc.unet import ProteinUNet
+    from protloc.dataset import NORM
+    torch.manual_seed(0); m = ProteinUNet(n_proteins, 32, 'film', **unet_kwargs)
+    save_checkpoint(path, dict(format=CKPT_FORMAT, kind='regression', epoch=0, n_epoch=1, model=m.state_dict(), config=dict(m.config),
+                               proteins={f'P{i}': i for i in range(n_proteins)}, theta=m.theta.weight.detach().clone(), norm=dict(NORM),
+                               size=256, history=[], losses=[], best=0., monitor='valid_loss'))
+    return m
+
+def predict_rate(pool, n=8, reps=3):
+    "`protloc_predict` on `n` vs 2 images of 1024² (steady images/s, start-up excluded), and the bare forward pass."
+    from protloc.data import run_cli
+    from protloc.train import predict_fov
+    tmp = Path(tempfile.mkdtemp()); ck = tmp/'ck.pth'
+    m = fake_checkpoint(ck)
+    files = sorted(pool.glob('*/*.tif'))[:n]
+    def lst(k):
+        p = tmp/f'list{k}.csv'
+        p.write_text('path,protein,ensg,split\n' + ''.join(f'{f.relative_to(pool)},P{i % 30},,valid\n' for i, f in enumerate(files[:k])))
+        return p
+    def run(k):
+        t = time.perf_counter()
+        r = run_cli('protloc_predict', '--model', ck, '--img_dir', pool, '--img_list', lst(k), '--out_dir', tmp/'out', '--num_threads', 2)
+        assert r.returncode == 0, r.stderr
+        return time.perf_counter() - t
+    t2 = statistics.median(run(2) for _ in range(reps)); tn = statistics.median(run(n) for _ in range(reps))
+    img = read_fov(files[0])
+    def fwd(model):
+        predict_fov(model, img, 0); t = time.perf_counter()
+        for _ in range(3): predict_fov(model, img, 0)
+        return 3 / (time.perf_counter() - t)
+    return dict(cli=(n - 2) / (tn - t2), startup=t2 - 2 * (tn - t2) / (n - 2), fwd=fwd(m.to(memory_format=torch.channels_last)),
+                fwd_contiguous=fwd(m.to(memory_format=torch.contiguous_format)))
+
+def rss(img_dir, bs=16, size=256):
+    "Peak RSS (main, worker) of building the DataLoaders and of one epoch of batches, in fresh processes (the data bench's `measure`)."
+    from data import measure
+    build = measure(img_dir, size, bs, 1, 0, True)
+    epoch = measure(img_dir, size, bs, 1, 10**9, True)
+    return build, epoch
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument('--quick', action='store_true', help='small sizes: checks that the bench runs, numbers are not meaningful')
+    ap.add_argument('--only', default='train,data,decode,rss,predict', help='comma-separated parts to run')
+    a = ap.parse_args()
+    only = set(a.only.split(','))
+    torch.set_num_threads(2)
+    q = a.quick
+    T = []   # rows: what, protloc, reference, ratio, target
+    reg = CACHE/'reg_30x4_192'
+    if not (reg/'done').exists(): write_synthetic(reg, 30, 4, 192, seed=0); (reg/'done').write_text('')
+    files = prep(reg, CACHE/'reg_prep_30', theta_dim=32)
+    dev = default_device()
+    mk = lambda crop, bs: protein_dls(reg, files['img_list'], files['protein_list'], size=crop, bs=bs, crops_per_image=4, num_workers=0, seed=0, device=dev)
+    it, rep = (3, 1) if q else (8, 3)
+    if 'train' in only:
+        fa, pl = regression_ratio(mk(96, 16), it, rep, emb_dim=32, depth=4, wf=5)
+        T.append((f'regression step, s/iter (default U-Net, bs 16, 96², {it} iters, median of {rep})', fa, pl, fa / pl, '≤ 1.05'))
+        fa, pl = gan_time_ratio(mk(96, 16), load_theta(files['theta_file']), 3 if q else 12, rep, depth=4, wf=4, ndf=32)
+        T.append((f'GAN step, s/iter (G wf 4, PatchGAN ndf 32, bs 16, 96², median of {rep})', fa, pl, fa / pl, '≤ 1.05'))
+    small, _ = make_set('small_20x4_600', 20, 4, 600)
+    sp = prep(small, CACHE/'small_prep', theta_dim=8)
+    if 'data' in only:
+        w = data_wait(small, sp['img_list'], sp['protein_list'], 128 if q else 256, 16, 1 if q else 4)
+        T.append((f"model's wait for data per step, s (bs 16, {128 if q else 256}², {w['workers']} worker, {w['n']} steps)", w['wait'], w['step'], w['wait'] / w['step'], '≤ 0.05'))
+        T.append(("DataLoader alone vs model step, s/batch", w['data'], w['step'], w['data'] / w['step'], '< 1 (hidden)'))
+    pool, _ = make_set('pool_100_1024', 20, 5, 1024)
+    if 'decode' in only:
+        d = decode_vs_read(sorted(pool.glob('*/*.tif')) + sorted(small.glob('*/*.tif')))
+        T.append(('TIFF decode (read_fov) vs raw read, MB/s, from disk', d['decode', 'disk'], d['read', 'disk'], d['decode', 'disk'] / d['read', 'disk'], 'close to 1'))
+        T.append(('TIFF decode (read_fov) vs raw read, MB/s, page cache', d['decode', 'cache'], d['read', 'cache'], d['decode', 'cache'] / d['read', 'cache'], ''))
+    n1, n2 = (10, 100) if q else (100, 1000)
+    if 'rss' in only:
+        b1, e1 = rss(linked_set(f'linked_{n1}x4_600', small, n1, 4))
+        b2, e2 = rss(linked_set(f'linked_{n2}x4_600', small, n2, 4))
+        T.append((f'peak RSS building DataLoaders, MB, {n2} vs {n1} proteins (main process)', b2['rss_mb'], b1['rss_mb'], b2['rss_mb'] / b1['rss_mb'], 'flat (≈ 1)'))
+        T.append((f'peak RSS one epoch of data, MB, {n2} vs {n1} proteins (main + worker)', e2['rss_mb'] + e2['child_rss_mb'],
+              e1['rss_mb'] + e1['child_rss_mb'], (e2['rss_mb'] + e2['child_rss_mb']) / (e1['rss_mb'] + e1['child_rss_mb']), 'flat (≈ 1)'))
+    if 'predict' in only:
+        p = predict_rate(pool, 4 if q else 10, 1 if q else 3)
+        T.append((f"protloc_predict images/s, 1024², end to end (steady; start-up {p['startup']:.1f} s) vs the bare forward pass", p['cli'], p['fwd'], p['cli'] / p['fwd'], 'close to 1'))
+        T.append(("forward pass images/s, 1024²: channels_last (protloc_predict's) vs contiguous", p['fwd'], p['fwd_contiguous'], p['fwd'] / p['fwd_contiguous'], '> 1'))
+    print(f'device: {dev}' + (f' ({torch.cuda.get_device_name()})' if dev.type == 'cuda' else f', {torch.get_num_threads()} threads'))
+    print('| measure | protloc | reference | ratio | target |'); print('|---|---|---|---|---|')
+    for what, x, r, ratio, tgt in T: print(f'| {what} | {x:.4g} | {r:.4g} | {ratio:.3f} | {tgt} |')
