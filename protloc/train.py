@@ -136,7 +136,11 @@ def restore(learn:Learner, ck:dict):
     m = learn.model
     getattr(m, 'generator', m).load_state_dict(ck['model'])
     if learn.opt is None: learn.create_opt()
-    if isinstance(learn.opt, OptimWrapper): learn.opt.load_state_dict(ck['opt'])   # a PyTorch optimizer's own state
+    torch_opt = isinstance(learn.opt, OptimWrapper)          # a PyTorch optimizer's own state, or fastai's
+    if torch_opt != ('param_groups' in ck['opt']):
+        raise ProtlocError(f"the checkpoint's optimizer state is from another protloc version ({'fastai' if torch_opt else 'PyTorch'} "
+                           'optimizer); it predicts, but --resume needs a checkpoint from this version')
+    if torch_opt: learn.opt.load_state_dict(ck['opt'])
     else: learn.opt.load_state_dict(dict(state=ck['opt']['state'], hypers=L(ck['opt']['hypers'])))
     learn.dls.train.rng.setstate((3, tuple(ck['train_rng']), None))
 
