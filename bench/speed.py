@@ -16,7 +16,7 @@ import numpy as np, torch
 sys.path.insert(0, str(Path(__file__).parent))
 from data import CACHE, make_set, linked_set   # noqa: E402 (the data bench's cached synthetic sets)
 from gan import TrainTimer, time_ratio as gan_time_ratio   # noqa: E402
-from protloc.data import prep, load_theta, read_fov, read_image_list, write_synthetic
+from protloc.data import prep, load_theta, read_fov
 from protloc.dataset import protein_dls
 from protloc.train import regression_learner, gpu_paths, save_checkpoint, CKPT_FORMAT, _threads
 from fastai.callback.core import Callback
@@ -144,8 +144,7 @@ if __name__ == '__main__':
     torch.set_num_threads(2)
     q = a.quick
     T = []   # rows: what, protloc, reference, ratio, target
-    reg = CACHE/'reg_30x4_192'
-    if not (reg/'done').exists(): write_synthetic(reg, 30, 4, 192, seed=0); (reg/'done').write_text('')
+    reg, _ = make_set('reg_30x4_192', 30, 4, 192)   # the regression and GAN benches' set
     files = prep(reg, CACHE/'reg_prep_30', theta_dim=32)
     dev = default_device()
     mk = lambda crop, bs: protein_dls(reg, files['img_list'], files['protein_list'], size=crop, bs=bs, crops_per_image=4, num_workers=0, seed=0, device=dev)

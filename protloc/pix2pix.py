@@ -340,10 +340,8 @@ def train_gan(img_dir, img_list, protein_list, # as for regression
     torch.manual_seed(seed); random.seed(seed)
     dls = train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crops_per_image)
     theta = load_theta(theta_file, len(dls.proteins))
-    if ck:
-        same_proteins(ck, dls, f'{out/"last.pth"} (--resume)')
-        if theta.shape != ck['theta'].shape:
-            raise ProtlocError(f'{theta_file}: theta is {tuple(theta.shape)} but {out/"last.pth"} was trained with {tuple(ck["theta"].shape)}')
+    if ck and theta.shape != ck['theta'].shape:
+        raise ProtlocError(f'{theta_file}: theta is {tuple(theta.shape)} but {out/"last.pth"} was trained with {tuple(ck["theta"].shape)}')
     learn = gan_learner(dls, theta, out, cond, finetune_theta, lambda_l1, gan_mode, n_layers=n_layers, resume=ck, depth=depth, wf=wf)
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return

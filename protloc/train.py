@@ -61,6 +61,7 @@ def load_checkpoint(path, # checkpoint .pth
     except Exception as e: raise ProtlocError(f'{path}: not a protloc checkpoint ({type(e).__name__}: {str(e).splitlines()[0][:120]})') from None
     if not isinstance(ck, dict) or ck.get('format') != CKPT_FORMAT: raise ProtlocError(f'{path}: not a protloc checkpoint')
     if kind is not None and ck['kind'] != kind: raise ProtlocError(f"{path}: is a {ck['kind']} checkpoint, not {kind}")
+    ck['path'] = str(path)   # where it came from, for messages (not stored in the file)
     return ck
 
 def build_model(ck:dict) -> nn.Module:
@@ -145,12 +146,12 @@ def restore(learn:Learner, ck:dict):
     learn.dls.train.rng.setstate((3, tuple(ck['train_rng']), None))
 
 # %% ../nbs/03_train.ipynb #d66f8806
-def same_proteins(ck:dict, dls:ProteinDataLoaders, source:str='the checkpoint'):
-    "Fail unless checkpoint `ck` was trained on the protein set (names and ids) of `dls`."
+def same_proteins(ck:dict, dls:ProteinDataLoaders):
+    "Fail unless checkpoint `ck`, being resumed, was trained on the protein set (names and ids) of `dls`."
     a, b = ck['proteins'], dls.proteins
     if a == b: return
     diff = sorted(set(a) ^ set(b)) or sorted(k for k in a if a[k] != b[k])
-    raise ProtlocError(f'{source}: trained on a different protein set ({len(a)} proteins) than the protein list ({len(b)}); '
+    raise ProtlocError(f'{ck.get("path", "the checkpoint")} (--resume): trained on a different protein set ({len(a)} proteins) than the protein list ({len(b)}); '
                        f'they differ in {", ".join(diff[:4])}{"..." if len(diff) > 4 else ""}')
 
 def adamw(params, lr:float=1e-3):
@@ -328,7 +329,6 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
     ck = load_checkpoint(out/'last.pth', 'regression') if resume else None
     torch.manual_seed(seed); random.seed(seed)
     dls = train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crops_per_image)
-    if ck: same_proteins(ck, dls, f'{out/"last.pth"} (--resume)')
     learn = regression_learner(dls, out, emb_dim, None if no_protein else cond, resume=ck, depth=depth, wf=wf)
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
