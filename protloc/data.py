@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, contextlib, csv, inspect, warnings, difflib, functools, io, json, logging, os, pickle, re, shutil, subprocess, sys, tempfile
 from pathlib import Path
 import numpy as np, tifffile, torch
-from scipy.ndimage import distance_transform_edt, gaussian_filter
+from scipy.ndimage import distance_transform_edt, gaussian_filter, zoom
 from fastcore.docments import docments
 # torch 2.14 warns on every import of a library that still calls torch.jit.script (torchvision/torchmetrics):
 # noise on the command line, not something a user can act on.
@@ -16,10 +16,11 @@ warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated',
 # %% auto #0
 __all__ = ['PROTEIN_DIR_RE', 'FOV_RE', 'TIFF_EXTS', 'FAMILIES', 'NUCLEAR_FAMILIES', 'PIXEL_SIZE_UM', 'ANNOTATIONS_CSV',
            'IMAGE_LIST_COLUMNS', 'ProtlocError', 'atomic_write', 'cli', 'run_cli', 'check_fails', 'parse_protein_dir',
-           'fov_name', 'check_fov', 'read_fov', 'synth_cells', 'synth_protein_params', 'protein_pattern', 'synth_fov',
-           'write_tiff', 'write_synthetic', 'write_annotations', 'scan_images', 'assign_split', 'write_image_list',
-           'read_image_list', 'check_protein_map', 'save_proteins', 'load_proteins', 'make_theta', 'save_theta',
-           'load_theta', 'read_annotations', 'unknown_protein', 'select_proteins', 'prep', 'prep_main', 'synth_main']
+           'fov_name', 'check_fov', 'read_fov', 'synth_cells', 'synth_protein_params', 'protein_pattern',
+           'add_nuisances', 'synth_fov', 'write_tiff', 'write_synthetic', 'write_annotations', 'scan_images',
+           'assign_split', 'write_image_list', 'read_image_list', 'check_protein_map', 'save_proteins', 'load_proteins',
+           'make_theta', 'save_theta', 'load_theta', 'read_annotations', 'unknown_protein', 'select_proteins', 'prep',
+           'prep_main', 'synth_main']
 
 # %% ../nbs/00_data.ipynb #56fe5004
 class ProtlocError(Exception):
@@ -226,18 +227,35 @@ def _spots(shape, ys, xs, sigma, weights=None):
     np.add.at(img, (ys, xs), 1. if weights is None else weights)
     return gaussian_filter(img, sigma) * (2 * np.pi * sigma**2)
 
+def _blur_coarse(img, sigma):
+    "A wide Gaussian blur of H×W `img`, computed on a subsampled copy and interpolated back (fast for a large `sigma`)."
+    f = max(1, int(sigma // 4))
+    small = gaussian_filter(img[::f, ::f], sigma / f, mode='nearest')
+    return zoom(small, np.divide(img.shape, small.shape), order=1, mode='nearest', grid_mode=True)
+
+def _smooth_field(size, scale, rng):
+    "A smooth random size×size field, unit standard deviation over ~`scale` pixels (a coarse grid, interpolated)."
+    n = int(np.ceil(size / scale)) + 2
+    return zoom(rng.standard_normal((n, n)), size / n, order=1, mode='nearest', grid_mode=True)[:size, :size]
+
 # %% ../nbs/00_data.ipynb #d02ccc66
 def synth_cells(size:int, # image side in pixels
                 rng:np.random.Generator, # random source
-                nuc_radius:tuple=(14, 24)): # nucleus semi-axes range, pixels
-    "Random nuclei and the cells around them: label images, distance maps and per-nucleus shapes."
+                nuc_radius:tuple=(14, 24), # nucleus semi-axes range, pixels
+                coverage:float|None=None): # wanted fraction of the field in nuclei; None: log-uniform in 3-55 %
+    "Random nuclei, in clumps and gaps, and the cells around them: label images, distance maps and per-nucleus shapes."
     shape, r_mean = (size, size), np.mean(nuc_radius)
-    n_want = max(1, rng.poisson(size * size / (np.pi * (2.4 * r_mean) ** 2)))
-    centers = []
-    for _ in range(60 * n_want):
-        if len(centers) == n_want: break
-        c = rng.uniform(0, size, 2)
-        if all(np.hypot(*(c - o)) > 2.1 * r_mean for o in centers): centers.append(c)
+    if coverage is None: coverage = np.exp(rng.uniform(np.log(0.03), np.log(0.55)))
+    n_want = max(1, rng.poisson(coverage * size * size / (np.pi * r_mean ** 2)))
+    f = 8; z = _noise((-(-size // f),) * 2, 60 / f, rng)   # where cells grow densely, on a grid of f px
+    clump = np.exp(rng.uniform(0.5, 2.) * (z - z.mean()).clip(-3, 3))
+    cand = rng.uniform(0, size, (60 * n_want, 2))
+    cand = cand[rng.uniform(0, clump.max(), len(cand)) < clump[tuple((cand // f).astype(int).T)]]
+    centers, n = np.empty((n_want, 2)), 0
+    for c in cand:   # nuclei may touch, never sit on top of each other
+        if n == n_want: break
+        if n == 0 or ((centers[:n] - c) ** 2).sum(1).min() > (1.8 * r_mean) ** 2: centers[n] = c; n += 1
+    centers = centers[:n]
     nuc, rho = np.zeros(shape, np.int32), np.full(shape, np.inf, np.float32)
     axes_ = rng.uniform(*nuc_radius, (len(centers), 2)); angles = rng.uniform(0, np.pi, len(centers))
     for k, ((cy, cx), (a, b), t) in enumerate(zip(centers, axes_, angles)):
@@ -258,7 +276,7 @@ def synth_cells(size:int, # image side in pixels
     return dict(nuc=nuc, cell=cell, rho=rho, d_out=d_out.astype(np.float32),
                 d_in=distance_transform_edt(nuc > 0).astype(np.float32),
                 d_edge=distance_transform_edt(~edge).astype(np.float32),
-                centers=np.array(centers).reshape(-1, 2), axes=axes_, angles=angles)
+                centers=centers.reshape(-1, 2), axes=axes_, angles=angles)
 
 # %% ../nbs/00_data.ipynb #0198f6c2
 _RANGES = dict(  # per-family parameter ranges; each protein draws its own values from these
@@ -327,6 +345,22 @@ def protein_pattern(g:dict, # geometry from `synth_cells`
     expr = np.exp(rng.normal(0, 0.3, g['cell'].max() + 1)).astype(np.float32)  # per-cell expression level
     return (m * expr[g['cell']]).astype(np.float32)
 
+# %% ../nbs/00_data.ipynb #a7c1e013
+def add_nuisances(maps:np.ndarray, # 2×H×W noise-free photon maps: [nucleus, protein]
+                  rng:np.random.Generator, # random source
+                  nuc_photons:float=1500): # photons of an average nucleus, the scale of haze, background and specks
+    "A real acquisition's nuisances added to [nucleus, protein] maps: haze, background, uneven light, debris."
+    size, (hoechst, protein) = maps.shape[-1], maps
+    yy, xx = (a / size for a in np.ogrid[:size, :size])
+    cy, cx = rng.uniform(-0.3, 1.3, 2)   # the lamp's brightest point, possibly outside the field
+    illum = 1 - rng.uniform(0.15, 0.6) * np.minimum(((yy - cy) ** 2 + (xx - cx) ** 2) / 1.5, 1)
+    haze = rng.uniform(0.1, 0.6) * _blur_coarse(hoechst, rng.uniform(15, 50))   # out-of-focus nuclei
+    bg = nuc_photons * np.exp(rng.uniform(np.log(0.06), np.log(0.5))) * np.exp(0.5 * _smooth_field(size, 150, rng))
+    n_sp = rng.poisson(3 * size * size / 256 ** 2) + 1  # debris, dead and mitotic cells: small, saturating
+    specks = _spots((size, size), *rng.uniform(0, size, (2, n_sp)), rng.uniform(0.7, 1.5), rng.uniform(3, 15, n_sp) * nuc_photons)
+    af = protein.max() * rng.uniform(0, 0.05) * np.exp(0.5 * _smooth_field(size, 150, rng))   # autofluorescence
+    return np.stack([(hoechst + haze + bg) * illum + specks, (protein + af) * illum]).astype(np.float32)
+
 # %% ../nbs/00_data.ipynb #627310de
 def synth_fov(prot:dict, # from `synth_protein_params`
               size:int=600, # image side, pixels (OpenCell's ROIs are 600)
@@ -348,7 +382,7 @@ def synth_fov(prot:dict, # from `synth_protein_params`
     level = rng.uniform(0.6, 1.4, g['nuc'].max() + 1).astype(np.float32)   # cell-cycle DNA content
     hoechst = nucm * level[g['nuc']] * (1 + 0.25 * chrom).clip(0) * (1 - 0.65 * nucleoli) * (0.85 + 0.15 * np.minimum(g['rho'], 1) ** 2)
     protein = protein_pattern(g, prot['family'], prot['params'], rng, nucleoli, chrom)
-    maps = np.stack([hoechst * 1500, protein / max(np.percentile(protein, 99.9), 1e-3) * prot['params']['brightness']])
+    maps = add_nuisances(np.stack([hoechst * 1500, protein / max(np.percentile(protein, 99.9), 1e-3) * prot['params']['brightness']]), rng)
     if n_z:  # defocus: each slice is blurred by its distance to the focal plane, dimmed away from it
         zs = np.arange(n_z) - rng.uniform(0.3, 0.7) * (n_z - 1)
         out = np.stack([np.stack([gaussian_filter(c, 1.2 + 0.6 * abs(z)) * np.exp(-z ** 2 / 18) for c in maps]) for z in zs])
