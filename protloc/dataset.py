@@ -8,6 +8,7 @@ import random
 from collections import OrderedDict
 from pathlib import Path
 import numpy as np, torch
+from scipy.ndimage import median_filter
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device, to_device
@@ -15,22 +16,47 @@ import matplotlib.pyplot as plt
 from .data import ProtlocError, check_fov, load_proteins, read_fov, read_image_list, unknown_protein
 
 # %% auto #0
-__all__ = ['NORM', 'normalize', 'crop_pair', 'ProteinDataset', 'CropDataLoader', 'ProteinDataLoaders', 'check_listed',
-           'protein_dls', 'show_pairs', 'show_batch']
+__all__ = ['NORM', 'background', 'normalize', 'norm_settings', 'crop_pair', 'ProteinDataset', 'CropDataLoader',
+           'ProteinDataLoaders', 'check_listed', 'protein_dls', 'show_pairs', 'show_batch']
+
+# %% ../nbs/01_dataset.ipynb #c3a8f2d1
+def background(img:np.ndarray, # C×H×W float32
+               tile:int=32, # side of the square tiles the background is estimated in, pixels
+               pct:float=10, # percentile of a tile taken as its background
+               stride:int=4 # use every `stride`-th pixel in y and x
+              ) -> np.ndarray: # C×H×W float32, smooth
+    "Smooth per-channel background: a low percentile per tile, the median of 3×3 tiles, interpolated bilinearly."
+    s = img[:, ::stride, ::stride]; t = max(1, tile // stride)
+    ny, nx = max(1, s.shape[1] // t), max(1, s.shape[2] // t)
+    ty, tx = s.shape[1] // ny, s.shape[2] // nx
+    s = s[:, :ny * ty, :nx * tx].reshape(len(s), ny, ty, nx, tx).transpose(0, 1, 3, 2, 4).reshape(len(s), ny, nx, -1)
+    b = median_filter(np.percentile(s, pct, axis=-1).astype(np.float32), size=(1, 3, 3), mode='nearest')
+    b = torch.nn.functional.interpolate(torch.from_numpy(b)[None], size=img.shape[1:], mode='bilinear', align_corners=False)
+    return b[0].numpy()
 
 # %% ../nbs/01_dataset.ipynb #64232881
-NORM = dict(lo=0.5, hi=99.8, stride=4)  # percentiles mapped to 0 and 1; subsample stride for the percentiles
+NORM = dict(lo=0.5, hi=99.8, stride=4,  # percentiles mapped to 0 and 1; subsample stride for the percentiles
+            bg_tile=32, bg_pct=10)      # background tiles (px; 0: none) and their percentile, see `background`
 
 def normalize(img:np.ndarray, # C×H×W raw intensities (uint16 or float)
-              lo:float=NORM['lo'], # percentile mapped to 0
+              lo:float=NORM['lo'], # percentile mapped to 0 (without a background; with one, the background is 0)
               hi:float=NORM['hi'], # percentile mapped to 1
-              stride:int=NORM['stride'] # estimate percentiles on every `stride`-th pixel in y and x
+              stride:int=NORM['stride'], # estimate percentiles on every `stride`-th pixel in y and x
+              bg_tile:int=NORM['bg_tile'], # subtract a `background` from tiles of this side first; 0: don't
+              bg_pct:float=NORM['bg_pct'] # the background's percentile per tile
              ) -> np.ndarray: # C×H×W float32 in [0, 1]
-    "Scale each channel from its `lo`..`hi` percentiles onto [0, 1], clipped."
+    "Subtract a smooth background (if `bg_tile`), then scale each channel from its `lo`..`hi` percentiles onto [0, 1], clipped."
     img = np.asarray(img, np.float32)
+    if bg_tile: img = img - background(img, bg_tile, bg_pct, stride)
     p = np.percentile(img[:, ::stride, ::stride].reshape(len(img), -1), [lo, hi], axis=1).astype(np.float32)
+    if bg_tile: p[0] = 0
     out = (img - p[0][:, None, None]) / np.maximum(p[1] - p[0], 1e-6)[:, None, None]
     return out.clip(0, 1)
+
+def norm_settings(norm:dict # a checkpoint's (or any) `normalize` settings
+                 ) -> dict:
+    "Complete `normalize` settings; a dict without `bg_tile` (checkpoints from before backgrounds) means no background."
+    return {**NORM, 'bg_tile': 0, **norm}
 
 # %% ../nbs/01_dataset.ipynb #387bdf40
 def crop_pair(img:np.ndarray, # C×H×W normalized image
@@ -59,7 +85,7 @@ class ProteinDataset:
                  channels:tuple=(0, 1), # (nucleus, protein) channel indices in the files
                  norm:dict=NORM, # `normalize` settings
                  cache:int=8): # decoded images kept per process (LRU)
-        self.img_dir, self.size, self.channels, self.norm, self.cache_size = Path(img_dir), size, tuple(channels), dict(norm), cache
+        self.img_dir, self.size, self.channels, self.norm, self.cache_size = Path(img_dir), size, tuple(channels), norm_settings(norm), cache
         for it in items:
             if it['protein'] not in proteins: raise unknown_protein(it['protein'], proteins, 'image list')
         self.paths = [it['path'] for it in items]

@@ -25,7 +25,7 @@ from fastcore.basics import patch
 import contextlib
 from torchmetrics.functional.image import structural_similarity_index_measure
 import tifffile
-from .dataset import NORM, ProteinDataLoaders, check_listed, normalize, protein_dls, show_pairs
+from .dataset import NORM, ProteinDataLoaders, check_listed, norm_settings, normalize, protein_dls, show_pairs
 from .unet import ProteinUNet
 
 # %% auto #0
@@ -62,6 +62,7 @@ def load_checkpoint(path, # checkpoint .pth
     if not isinstance(ck, dict) or ck.get('format') != CKPT_FORMAT: raise ProtlocError(f'{path}: not a protloc checkpoint')
     if kind is not None and ck['kind'] != kind: raise ProtlocError(f"{path}: is a {ck['kind']} checkpoint, not {kind}")
     ck['path'] = str(path)   # where it came from, for messages (not stored in the file)
+    ck['norm'] = norm_settings(ck['norm'])   # a checkpoint from before backgrounds: none, as it was trained
     return ck
 
 def build_model(ck:dict) -> nn.Module:
