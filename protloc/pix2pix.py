@@ -28,7 +28,8 @@ from .train import (CheckpointCB, ResumableCSVLogger, _plain, build_model, gpu_p
 # %% auto #0
 __all__ = ['BG_LOGIT', 'METRICS', 'pix2pix_generator', 'PatchDiscriminator', 'receptive_field', 'GANLoss', 'Pix2Pix',
            'Pix2PixCallback', 'GANStat', 'SamplesCallback', 'gan_learner', 'fit_pix2pix', 'hf_power', 'sharpness',
-           'protein_mask', 'hallucination', 'score_image', 'evaluate', 'metric_table', 'center_crop', 'compare_grid',
+           'protein_mask', 'hallucination', 'score_image', 'nucleus_mask', 'nucleus_share', 'compartment_error',
+           'sample_stats', 'uncertainty_spearman', 'evaluate', 'metric_table', 'center_crop', 'compare_grid',
            'plot_gan_history', 'train_gan']
 
 # %% ../nbs/05_pix2pix.ipynb #55a8158d
@@ -261,6 +262,34 @@ def score_image(pred:np.ndarray, truth:np.ndarray) -> dict:
     return dict(pcc=float(pcc(p, t)), ssim=float(ssim(p, t)), sharpness=sharpness(pred, truth),
                 hallucination=hallucination(pred, truth))
 
+# %% ../nbs/05_pix2pix.ipynb #a5d617ba
+def nucleus_mask(nuc:np.ndarray, # H×W normalized nucleus image
+                 sigma:float=1.5): # smoothing before Otsu's threshold, pixels
+    "Where the nuclei are: Otsu threshold of the smoothed nucleus channel."
+    s = ndimage.gaussian_filter(nuc.astype(np.float32), sigma)
+    return s > threshold_otsu(s) if s.max() - s.min() > 1e-6 else np.zeros(nuc.shape, bool)
+
+def nucleus_share(img:np.ndarray, mask:np.ndarray) -> float:
+    "CELL-E 2's nucleus proportion: the share of `img`'s (non-negative) signal inside `mask`."
+    p = np.clip(img, 0, None)
+    return float((p * mask).sum() / max(p.sum(), 1e-12))
+
+def compartment_error(pred:np.ndarray, truth:np.ndarray, nuc:np.ndarray) -> float:
+    "|nucleus share of `pred` − that of `truth`| (0: the signal sits in the same compartment)."
+    m = nucleus_mask(nuc)
+    return abs(nucleus_share(pred, m) - nucleus_share(truth, m))
+
+def sample_stats(samples:np.ndarray # K×H×W draws of one image
+                ) -> tuple: # (mean, std), each H×W
+    "Per-pixel mean and standard deviation of K generated samples."
+    return samples.mean(0), samples.std(0)
+
+def uncertainty_spearman(std:np.ndarray, mean:np.ndarray, truth:np.ndarray, stride:int=2) -> float:
+    "Spearman correlation of per-pixel std with |mean − truth| (every `stride`-th pixel): does the spread track the error?"
+    from scipy.stats import spearmanr
+    s, e = std[::stride, ::stride].ravel(), np.abs(mean - truth)[::stride, ::stride].ravel()
+    return float(spearmanr(s, e)[0]) if s.std() > 0 and e.std() > 0 else 0.
+
 # %% ../nbs/05_pix2pix.ipynb #4304c8a7
 def evaluate(pred_fn, # pred_fn(row, img) -> H×W prediction (normalized units) for an image-list row and its 2×H×W image
              rows:list, # image-list rows to score
@@ -329,7 +358,7 @@ def train_gan(img_dir, img_list, protein_list, # as for regression
               theta_file=None, # theta (.pth): random (protloc_prep) or learned (protloc_theta)
               out_dir='runs/pix2pix', num_threads:int=2, epochs:int=10, bs:int=16, size:int=128, lr:float=2e-4,
               seed:int=0, crops_per_image:int=4, cond:str='bottleneck', depth:int=4, wf:int=5, lambda_l1:float=100.,
-              gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, resume:bool=False, compile:bool=False):
+              gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, resume:bool=False, compile:bool=False, up_mode:str='upsample'):
     "`protloc_train --is_gan`: train the Pix2Pix GAN; writes checkpoints, log.csv, loss.png, predictions.png, samples/."
     if num_distrib() > 1: raise ProtlocError('--is_gan trains in one process; multi-process (accelerate launch) training is for the regression U-Net')
     if theta_file is None: raise ProtlocError('--is_gan needs --theta_file (protloc_prep writes a random one; protloc_theta extracts learned ones)')
@@ -342,7 +371,8 @@ def train_gan(img_dir, img_list, protein_list, # as for regression
     theta = load_theta(theta_file, len(dls.proteins))
     if ck and theta.shape != ck['theta'].shape:
         raise ProtlocError(f'{theta_file}: theta is {tuple(theta.shape)} but {out/"last.pth"} was trained with {tuple(ck["theta"].shape)}')
-    learn = gan_learner(dls, theta, out, cond, finetune_theta, lambda_l1, gan_mode, n_layers=n_layers, resume=ck, depth=depth, wf=wf)
+    learn = gan_learner(dls, theta, out, cond, finetune_theta, lambda_l1, gan_mode, n_layers=n_layers, resume=ck, depth=depth, wf=wf,
+                        up_mode=up_mode)
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
     gpu_paths(learn, compile, fp16=False)

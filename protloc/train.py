@@ -63,6 +63,7 @@ def load_checkpoint(path, # checkpoint .pth
     if kind is not None and ck['kind'] != kind: raise ProtlocError(f"{path}: is a {ck['kind']} checkpoint, not {kind}")
     ck['path'] = str(path)   # where it came from, for messages (not stored in the file)
     ck['norm'] = norm_settings(ck['norm'])   # a checkpoint from before backgrounds: none, as it was trained
+    ck['config'] = {'up_mode': 'upconv', **ck['config']}   # one from before bilinear up-sampling: transposed convs
     return ck
 
 def build_model(ck:dict) -> nn.Module:
@@ -317,6 +318,8 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
                n_layers:int=3, # GAN: PatchGAN layers (3 = 70x70 patches)
                finetune_theta:bool=False, # GAN: let theta train too
                compile:bool=False, # GPU: torch.compile the network(s) (slower first batch, faster after)
+               emb_std:float=0.01, # regression: standard deviation of the embedding rows at the start (1 = nn.Embedding's own)
+               up_mode:str='upsample', # decoder up-sampling: upsample (bilinear + 1x1 conv) or upconv (transposed conv)
               ):
     "Train the regression U-Net (or, with --is_gan, the Pix2Pix GAN) on an OpenCell-layout folder."
     if epochs < 1 or bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {epochs}, {bs})')
@@ -324,13 +327,14 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
     if is_gan:
         from protloc.pix2pix import train_gan   # here: protloc.pix2pix imports this module
         return train_gan(img_dir, img_list, protein_list, theta_file, out_dir or 'runs/pix2pix', num_threads, epochs, bs, size, lr or 2e-4,
-                         seed, crops_per_image, cond or 'bottleneck', depth, wf, lambda_l1, gan_mode, n_layers, finetune_theta, resume, compile)
+                         seed, crops_per_image, cond or 'bottleneck', depth, wf, lambda_l1, gan_mode, n_layers, finetune_theta, resume, compile, up_mode=up_mode)
     lr, cond, out_dir = lr or 3e-3, cond or 'film', out_dir or 'runs/unet'
     out = Path(out_dir)
     ck = load_checkpoint(out/'last.pth', 'regression') if resume else None
     torch.manual_seed(seed); random.seed(seed)
     dls = train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crops_per_image)
-    learn = regression_learner(dls, out, emb_dim, None if no_protein else cond, resume=ck, depth=depth, wf=wf)
+    learn = regression_learner(dls, out, emb_dim, None if no_protein else cond, resume=ck, depth=depth, wf=wf,
+                               emb_std=emb_std, up_mode=up_mode)
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
     gpu_paths(learn, compile)
@@ -370,7 +374,8 @@ def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression o
                  img_list:str, # image list CSV: which images to predict
                  out_dir:str, # predictions go here, mirroring each image's relative path (float32 TIFF)
                  as_protein:str=None, # paint this protein into every image instead of each image's own
-                 samples:int=1, # generations per image (dropout on; for GAN checkpoints)
+                 samples:int=1, # generations per image (dropout on; for GAN checkpoints): writes their mean and std
+                 raw_samples:bool=False, # with --samples: write the K draws themselves instead of mean and std
                  num_threads:int=2): # torch threads
     "Predict the protein channel of every listed image at full size."
     ck = load_checkpoint(model); net = build_model(ck).to(default_device(), memory_format=torch.channels_last)
@@ -387,5 +392,8 @@ def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression o
     for r in rows:
         p = predict_fov(net, read_fov(Path(img_dir)/r['path']), prots[as_protein or r['protein']], ck['norm'], samples)
         dst = (out_dir/r['path']).with_suffix('.tif')
-        with atomic_write(dst, None) as tmp: tifffile.imwrite(tmp, p.astype(np.float32))
+        meta = {'axes': 'YX'}
+        if samples > 1 and not raw_samples: p, meta = np.stack([p.mean(0), p.std(0)]), {'axes': 'CYX', 'Labels': ['mean', 'std']}
+        elif samples > 1: meta = {'axes': 'CYX', 'Labels': [f'sample {k}' for k in range(samples)]}
+        with atomic_write(dst, None) as tmp: tifffile.imwrite(tmp, p.astype(np.float32), imagej=True, metadata=meta)
     print(f'{len(rows)} predictions in {out_dir}')

@@ -57,7 +57,7 @@ class CondUNet(nn.Module):
                  wf:int=5, # width factor: level i has 2**(wf+i) channels
                  padding:bool=True, # same-size convolutions (False: valid convolutions, smaller output)
                  batch_norm:bool=True, # batch norm after each convolution
-                 up_mode:str='upconv', # 'upconv' (transposed conv) or 'upsample' (bilinear + 1×1 conv)
+                 up_mode:str='upsample', # 'upsample' (bilinear + 1×1 conv: no checkerboard) or 'upconv' (transposed conv)
                  cond_dim:int=0, # length of the condition vector (theta); 0 = unconditioned
                  cond:str|None='film', # 'film', 'bottleneck', 'input' or None
                  dropout:float=0., # dropout in the decoder's blocks (Pix2Pix's noise source)
@@ -109,15 +109,19 @@ class ProteinUNet(nn.Module):
                  cond:str|None='film', # how theta enters: 'film', 'bottleneck', 'input' or None (protein-agnostic)
                  theta:torch.Tensor|None=None, # initial embeddings (n_proteins, emb_dim), e.g. from a theta file
                  freeze_theta:bool=False, # keep the embeddings fixed
-                 **unet_kwargs): # to `CondUNet`: depth, wf, padding, batch_norm, up_mode, dropout, out_act
+                 emb_std:float=0.01, # standard deviation of the learned rows at the start (small: what they learn dominates)
+                 up_mode:str='upsample', # decoder up-sampling (see `CondUNet`), always recorded in `config`
+                 **unet_kwargs): # to `CondUNet`: depth, wf, padding, batch_norm, dropout, out_act
         super().__init__()
         if theta is not None:
             if tuple(theta.shape) != (n_proteins, emb_dim): raise ValueError(f'theta is {tuple(theta.shape)}, expected ({n_proteins}, {emb_dim})')
-        self.config = dict(n_proteins=n_proteins, emb_dim=emb_dim, cond=cond, freeze_theta=freeze_theta, **unet_kwargs)
+        self.config = dict(n_proteins=n_proteins, emb_dim=emb_dim, cond=cond, freeze_theta=freeze_theta, emb_std=emb_std,
+                           up_mode=up_mode, **unet_kwargs)
         self.theta = nn.Embedding(n_proteins, emb_dim)
+        nn.init.normal_(self.theta.weight, std=emb_std)
         if theta is not None: self.theta.weight.data.copy_(theta)
         self.theta.weight.requires_grad_(not freeze_theta)
-        self.unet = CondUNet(cond_dim=emb_dim if cond else 0, cond=cond, **unet_kwargs)
+        self.unet = CondUNet(cond_dim=emb_dim if cond else 0, cond=cond, up_mode=up_mode, **unet_kwargs)
 
     def forward(self, x, pid):
         return self.unet(x, self.theta(pid) if self.unet.cond else None)

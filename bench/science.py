@@ -1,0 +1,185 @@
+"""The seed's two findings, measured (issue: science). On a synthetic set of 30 proteins (3 per family, 4 images of
+192² each), trains through the console scripts' own functions (`protloc_train`, `protloc_theta`, `protloc_train
+--is_gan`) at the project's defaults plus --epochs, then scores every model on held-out full images, per family:
+PCC, sharpness, intensity and compartment (nucleus share) against the truth, hallucination, and for the GANs the
+mean and std of K dropout samples (PCC of the mean, Spearman of std vs error). Every ablation is a row.
+Writes bench/science/{scores,families,checks,theta}.csv and figures in nbs/images/science/.
+Run: `python bench/science.py` (CPU; on a CUDA machine the models train there; `--jobs N` trains N at once)."""
+import argparse, json, os, subprocess, sys, time
+from pathlib import Path
+import numpy as np, pandas as pd, torch
+
+HERE = Path(__file__).parent
+CACHE, OUT, FIG = HERE/'.cache'/'science', HERE/'science', HERE.parent/'nbs'/'images'/'science'
+REG = 'regression'
+# name -> (kind, train_main keyword arguments beyond the data and --epochs); theta 'learned' = protloc_theta of REG
+MODELS = {
+    REG: ('reg', {}),
+    'regression, rows N(0,1), transposed convs (before)': ('reg', dict(emb_std=1., up_mode='upconv')),
+    'GAN, learned theta': ('gan', dict(theta='learned')),
+    'GAN, random theta': ('gan', dict(theta='random')),
+    'GAN, learned theta, lambda_L1 10': ('gan', dict(theta='learned', lambda_l1=10.)),
+    'GAN, learned theta, lsgan': ('gan', dict(theta='learned', gan_mode='lsgan')),
+}
+
+def slug(name): return ''.join(c if c.isalnum() else '_' for c in name).strip('_')
+
+def data(n_proteins, size):
+    from protloc.data import write_synthetic, prep
+    d = CACHE/f'synth_{n_proteins}x4_{size}'
+    if not (d/'done').exists(): write_synthetic(d, n_proteins, 4, size, seed=0); (d/'done').write_text('')
+    return d, prep(d, CACHE/f'prep_{n_proteins}_{size}', theta_dim=32)
+
+def train_one(name, a):
+    "Train one model with `protloc_train`'s own function; its checkpoint goes to CACHE/<slug>/."
+    from protloc.train import train_main
+    from protloc.embed import theta_main
+    d, files = data(a.proteins, a.size)
+    kind, kw = MODELS[name]; kw = dict(kw)
+    common = dict(img_dir=str(d), img_list=str(files['img_list']), protein_list=str(files['protein_list']), out_dir=str(CACHE/slug(name)),
+                  num_threads=a.threads, epochs=a.epochs, size=a.crop)
+    t = time.time()
+    if kind == 'reg': train_main(**common, **kw)
+    else:
+        th = kw.pop('theta')
+        if th == 'learned':
+            theta_main(model=str(CACHE/slug(REG)/'last.pth'), out=str(CACHE/'theta_learned.pth'))
+            tf = CACHE/'theta_learned.pth'
+        else: tf = files['theta_file']
+        train_main(**common, is_gan=True, pix2pix_gen=True, theta_file=str(tf), **kw)
+    (CACHE/slug(name)/'train_s.txt').write_text(f'{time.time() - t:.1f}')
+
+def score_all(a):
+    "Per (model, held-out image) scores, the metrics of `protloc.pix2pix`."
+    from protloc.data import read_image_list, read_fov
+    from protloc.dataset import normalize
+    from protloc.train import load_checkpoint, build_model, predict_fov, pcc
+    from protloc.pix2pix import sharpness, hallucination, compartment_error, sample_stats, uncertainty_spearman
+    from protloc.embed import read_families
+    d, files = data(a.proteins, a.size)
+    fam = read_families(files['families'])
+    valid = [r for r in read_image_list(files['img_list']) if r['split'] == 'valid']
+    pc = lambda p, t: float(pcc(torch.from_numpy(np.asarray(p, np.float32))[None], torch.from_numpy(t)[None]))
+    rows = []
+    for name, (kind, _) in MODELS.items():
+        ck = load_checkpoint(CACHE/slug(name)/'last.pth'); m = build_model(ck)
+        for r in valid:
+            img = read_fov(d/r['path']); t = normalize(img[1:], **ck['norm'])[0]; nuc = normalize(img[:1], **ck['norm'])[0]
+            pid = ck['proteins'][r['protein']]
+            p = predict_fov(m, img, pid, ck['norm'])
+            s = dict(model=name, kind=kind, family=fam[r['protein']], protein=r['protein'], path=r['path'], pcc=pc(p, t),
+                     sharpness=sharpness(p, t), intensity=float(np.clip(p, 0, None).mean() / max(t.mean(), 1e-9)),
+                     compartment_error=compartment_error(p, t, nuc), hallucination=hallucination(p, t))
+            if kind == 'gan':
+                torch.manual_seed(0)
+                mu, sd = sample_stats(predict_fov(m, img, pid, ck['norm'], samples=a.samples))
+                s.update(pcc_mean_of_samples=pc(mu, t), sharpness_mean_of_samples=sharpness(mu, t),
+                         uncertainty_spearman=uncertainty_spearman(sd, mu, t))
+            rows.append(s)
+    return pd.DataFrame(rows)
+
+def theta_table(a):
+    "kNN family accuracy (k=3, leave-one-out) of each regression's learned theta and of the random theta."
+    from protloc.data import load_theta
+    from protloc.train import load_checkpoint
+    from protloc.embed import knn_accuracy, read_families
+    _, files = data(a.proteins, a.size); fam = read_families(files['families'])
+    out = []
+    for name, (kind, _) in MODELS.items():
+        if kind != 'reg': continue
+        ck = load_checkpoint(CACHE/slug(name)/'last.pth'); names = sorted(ck['proteins'], key=ck['proteins'].get)
+        out.append(dict(theta=f'learned ({name})', knn=knn_accuracy(ck['theta'], [fam[n] for n in names])))
+    out.append(dict(theta='random (protloc_prep)', knn=knn_accuracy(load_theta(files['theta_file']), [fam[n] for n in names])))
+    return pd.DataFrame(out)
+
+METRICS = ['pcc', 'pcc_mean_of_samples', 'sharpness', 'intensity', 'compartment_error', 'hallucination', 'uncertainty_spearman']
+
+def checks(fams, theta, times):
+    "The issue's targets, one row each: value, target, pass."
+    f = fams[fams.family != 'all'].set_index(['model', 'family'])
+    allr = fams[fams.family == 'all'].set_index('model')
+    g, gr = 'GAN, learned theta', 'GAN, random theta'
+    reg_pcc = allr.loc[REG, 'pcc']
+    rows = [('learned theta kNN family accuracy', theta.knn.iloc[0], '>= 0.8', theta.knn.iloc[0] >= 0.8),
+            ('random theta kNN family accuracy', theta.knn.iloc[-1], '<= 0.2', theta.knn.iloc[-1] <= 0.2),
+            ('regression PCC (held-out)', reg_pcc, '>= 0.68', reg_pcc >= 0.68),
+            ('GAN sharpness / truth, median over families', f.loc[g].sharpness.median(), '0.8-1.25', 0.8 <= f.loc[g].sharpness.median() <= 1.25),
+            ('regression sharpness / truth, median over families', f.loc[REG].sharpness.median(), '< 0.6', f.loc[REG].sharpness.median() < 0.6),
+            ('GAN intensity / truth, lowest family', f.loc[g].intensity.min(), '>= 0.5', f.loc[g].intensity.min() >= 0.5),
+            ('GAN intensity / truth, highest family', f.loc[g].intensity.max(), '<= 2', f.loc[g].intensity.max() <= 2),
+            ('GAN compartment error, worst family', f.loc[g].compartment_error.max(), '<= 0.15', f.loc[g].compartment_error.max() <= 0.15),
+            ('GAN mean-of-samples PCC / regression PCC', allr.loc[g, 'pcc_mean_of_samples'] / reg_pcc, '>= 0.9', allr.loc[g, 'pcc_mean_of_samples'] / reg_pcc >= 0.9),
+            ('GAN single-prediction PCC / regression PCC', allr.loc[g, 'pcc'] / reg_pcc, '(the price of sharpness)', True),
+            ('GAN hallucination - regression hallucination', allr.loc[g, 'hallucination'] - allr.loc[REG, 'hallucination'], '> 0', allr.loc[g, 'hallucination'] > allr.loc[REG, 'hallucination']),
+            ('compartment error: learned - random theta GAN', allr.loc[g, 'compartment_error'] - allr.loc[gr, 'compartment_error'], '< 0', allr.loc[g, 'compartment_error'] < allr.loc[gr, 'compartment_error']),
+            ('mean-of-samples PCC: learned - random theta GAN', allr.loc[g, 'pcc_mean_of_samples'] - allr.loc[gr, 'pcc_mean_of_samples'], '> 0', allr.loc[g, 'pcc_mean_of_samples'] > allr.loc[gr, 'pcc_mean_of_samples']),
+            ('uncertainty: Spearman(std, |mean - truth|), median image', fams.attrs['spearman_median'], '>= 0.3', fams.attrs['spearman_median'] >= 0.3)]
+    rows += [(f'train wall time, s: {k}', v, '', True) for k, v in times.items()]
+    return pd.DataFrame(rows, columns=['check', 'value', 'target', 'pass'])
+
+def figures(a, scores):
+    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+    from protloc.data import read_image_list, read_fov, load_theta
+    from protloc.dataset import normalize
+    from protloc.train import load_checkpoint, build_model, predict_fov, show_grid
+    from protloc.pix2pix import sample_stats
+    from protloc.embed import read_families, plot_theta
+    d, files = data(a.proteins, a.size); fam = read_families(files['families']); FIG.mkdir(parents=True, exist_ok=True)
+    valid = [r for r in read_image_list(files['img_list']) if r['split'] == 'valid']
+    show, seen = [], set()
+    for r in valid:
+        if fam[r['protein']] not in seen and len(show) < 5: show.append(r); seen.add(fam[r['protein']])
+    cks = {k: load_checkpoint(CACHE/slug(k)/'last.pth') for k in (REG, 'GAN, learned theta')}
+    ms = {k: build_model(c) for k, c in cks.items()}
+    cols = {c: [] for c in ['truth', 'regression', 'GAN', f'GAN, mean of {a.samples}', 'GAN std', 'nucleus']}
+    for r in show:
+        img = read_fov(d/r['path']); ck = cks[REG]; pid = ck['proteins'][r['protein']]
+        cols['truth'].append(normalize(img[1:], **ck['norm'])[0]); cols['nucleus'].append(normalize(img[:1], **ck['norm'])[0])
+        cols['regression'].append(predict_fov(ms[REG], img, pid, ck['norm']).clip(0, 1))
+        g = ms['GAN, learned theta']; cols['GAN'].append(predict_fov(g, img, pid, ck['norm']).clip(0, 1))
+        torch.manual_seed(0); mu, sd = sample_stats(predict_fov(g, img, pid, ck['norm'], samples=a.samples))
+        cols[f'GAN, mean of {a.samples}'].append(mu.clip(0, 1)); cols['GAN std'].append((sd / max(sd.max(), 1e-6)))
+    show_grid(cols, [f"{r['protein']} ({fam[r['protein']]})" for r in show], scale=2., path=FIG/'compare.png'); plt.close('all')
+    ck = cks[REG]; names = sorted(ck['proteins'], key=ck['proteins'].get); labels = [fam[n] for n in names]
+    fig, axs = plt.subplots(1, 2, figsize=(11, 4.2))
+    plot_theta(load_theta(files['theta_file']), labels, 'random theta', ax=axs[0]); plot_theta(ck['theta'], labels, 'learned theta', ax=axs[1])
+    fig.tight_layout(); fig.savefig(FIG/'theta_pca.png', dpi=80); plt.close('all')
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    for k in MODELS:
+        h = load_checkpoint(CACHE/slug(k)/'last.pth')['history']
+        if k in (REG, 'GAN, learned theta', 'GAN, random theta'): ax.plot([x['epoch'] + 1 for x in h], [x['pcc'] for x in h], 'o-', ms=3, label=k)
+    ax.set_xlabel('epoch'); ax.set_ylabel('validation PCC (crops)'); ax.legend(fontsize=8); fig.tight_layout(); fig.savefig(FIG/'pcc_vs_epoch.png', dpi=80)
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument('--proteins', type=int, default=30); ap.add_argument('--size', type=int, default=192)
+    ap.add_argument('--epochs', type=int, default=20); ap.add_argument('--crop', type=int, default=128)
+    ap.add_argument('--samples', type=int, default=8); ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--jobs', type=int, default=1, help='models trained at once (a GPU machine: 4)')
+    ap.add_argument('--one', default=None, help=argparse.SUPPRESS); ap.add_argument('--score_only', action='store_true')
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    if a.one: train_one(a.one, a); sys.exit()
+    t0 = time.time()
+    if not a.score_only:
+        data(a.proteins, a.size)
+        argv = [sys.executable, __file__, *[f'--{k}={v}' for k, v in vars(a).items() if k not in ('one', 'jobs', 'score_only')]]
+        run = lambda names: [p.wait() for p in [subprocess.Popen(argv + ['--one', n]) for n in names]]
+        regs, gans = [n for n, (k, _) in MODELS.items() if k == 'reg'], [n for n, (k, _) in MODELS.items() if k == 'gan']
+        for group in (regs, gans):
+            for i in range(0, len(group), a.jobs): run(group[i:i + a.jobs])
+    times = {k: float((CACHE/slug(k)/'train_s.txt').read_text()) for k in MODELS}
+    scores = score_all(a); theta = theta_table(a)
+    by = lambda df: df.groupby('model', sort=False)[[m for m in METRICS if m in df]].mean()
+    fams = pd.concat([by(scores).assign(family='all').reset_index(),
+                      scores.groupby(['model', 'family'], sort=False)[[m for m in METRICS if m in scores]].mean().reset_index()])
+    fams.attrs['spearman_median'] = float(scores[scores.model == 'GAN, learned theta'].uncertainty_spearman.median())
+    chk = checks(fams, theta, times)
+    OUT.mkdir(parents=True, exist_ok=True)
+    scores.to_csv(OUT/'scores.csv', index=False); fams.to_csv(OUT/'families.csv', index=False, float_format='%.4f')
+    chk.to_csv(OUT/'checks.csv', index=False, float_format='%.4f'); theta.to_csv(OUT/'theta.csv', index=False, float_format='%.4f')
+    (OUT/'setup.json').write_text(json.dumps(dict(vars(a), device='cuda' if torch.cuda.is_available() else 'cpu', wall_s=round(time.time() - t0),
+                                                   torch_threads=a.threads), indent=1))
+    figures(a, scores)
+    pd.set_option('display.width', 250); pd.set_option('display.max_columns', 20)
+    print(fams.round(3).to_string(index=False)); print(theta.round(3).to_string(index=False)); print(chk.to_string(index=False))
