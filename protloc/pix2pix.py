@@ -26,24 +26,27 @@ from .train import (CheckpointCB, ResumableCSVLogger, _plain, build_model, gpu_p
                            show_grid, ssim, train_dls)
 
 # %% auto #0
-__all__ = ['BG_LOGIT', 'METRICS', 'pix2pix_generator', 'PatchDiscriminator', 'receptive_field', 'GANLoss', 'Pix2Pix',
-           'Pix2PixCallback', 'GANStat', 'SamplesCallback', 'gan_learner', 'fit_pix2pix', 'hf_power', 'sharpness',
-           'protein_mask', 'hallucination', 'score_image', 'nucleus_mask', 'nucleus_share', 'compartment_error',
-           'sample_stats', 'uncertainty_spearman', 'evaluate', 'metric_table', 'center_crop', 'compare_grid',
-           'plot_gan_history', 'train_gan']
+__all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'METRICS', 'pix2pix_generator', 'PatchDiscriminator', 'receptive_field', 'GANLoss',
+           'Pix2Pix', 'Pix2PixCallback', 'GANStat', 'SamplesCallback', 'gan_learner', 'fit_pix2pix', 'hf_power',
+           'sharpness', 'protein_mask', 'hallucination', 'score_image', 'nucleus_mask', 'nucleus_share',
+           'compartment_error', 'sample_stats', 'uncertainty_spearman', 'evaluate', 'metric_table', 'center_crop',
+           'compare_grid', 'plot_gan_history', 'train_gan']
 
 # %% ../nbs/05_pix2pix.ipynb #55a8158d
 BG_LOGIT = -3.5   # sigmoid(-3.5) = 0.03: the background of a percentile-normalized image (median ~0.01-0.03)
+NOISE_LOGIT = -4.   # softplus(-4) = 0.018: the grain starts faint; the critic asks for more
 
 def pix2pix_generator(theta:torch.Tensor, # (n_proteins, dim) protein embeddings, row i = protein id i
                       cond:str='bottleneck', # how theta enters: 'bottleneck', 'input' (extra channels) or 'film'
                       finetune_theta:bool=False, # let theta train (default: frozen)
-                      dropout:float=0.5, # decoder dropout, the generator's noise source
+                      dropout:float=0.5, # decoder dropout, Pix2Pix's noise source
+                      noise:bool=True, # per-pixel noise on the output (`PixelNoise`): the grain of real images
                       **unet_kwargs): # to `CondUNet`: depth, wf, up_mode, ...
-    "The Pix2Pix generator: a theta-conditioned `ProteinUNet` with decoder dropout and a [0, 1] (sigmoid) output."
+    "The Pix2Pix generator: a theta-conditioned `ProteinUNet` with decoder dropout, a [0, 1] mean and per-pixel noise."
     g = ProteinUNet(theta.shape[0], theta.shape[1], cond, theta=theta, freeze_theta=not finetune_theta,
-                    dropout=dropout, out_act='sigmoid', **unet_kwargs)
+                    dropout=dropout, out_act='sigmoid', noise=noise, **unet_kwargs)
     nn.init.constant_(g.unet.last.bias, BG_LOGIT)   # start at the background level, not at 0.5
+    if noise: nn.init.constant_(g.unet.last.bias[-1:], NOISE_LOGIT)
     return g
 
 # %% ../nbs/05_pix2pix.ipynb #94ed8f24
@@ -136,7 +139,9 @@ class Pix2PixCallback(Callback):
         if not self.training: return
         x, pid = self.xb
         lg = self.gan_loss(self.model.judge(x, self.pred, pid), True)
-        self.learn.loss_grad = self.lambda_l1 * self.learn.loss_grad + lg
+        noise = self.model.generator.unet.noise     # with per-pixel noise, L1 pulls the mean and the critic judges the sample
+        l1 = self.learn.loss_grad if noise is None else self.learn.loss_func(noise.mean, *self.yb)
+        self.learn.loss_grad = self.lambda_l1 * l1 + lg
         self.loss_G = lg.detach()
         vals = torch.stack([self.loss_D, self.loss_G, self.learn.loss.detach()]).float().cpu()
         if not torch.isfinite(vals).all():
@@ -358,7 +363,8 @@ def train_gan(img_dir, img_list, protein_list, # as for regression
               theta_file=None, # theta (.pth): random (protloc_prep) or learned (protloc_theta)
               out_dir='runs/pix2pix', num_threads:int=2, epochs:int=10, bs:int=16, size:int=128, lr:float=2e-4,
               seed:int=0, crops_per_image:int=4, cond:str='bottleneck', depth:int=4, wf:int=5, lambda_l1:float=100.,
-              gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, resume:bool=False, compile:bool=False, up_mode:str='upsample'):
+              gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, resume:bool=False, compile:bool=False, up_mode:str='upsample',
+              noise:bool=True):
     "`protloc_train --is_gan`: train the Pix2Pix GAN; writes checkpoints, log.csv, loss.png, predictions.png, samples/."
     if num_distrib() > 1: raise ProtlocError('--is_gan trains in one process; multi-process (accelerate launch) training is for the regression U-Net')
     if theta_file is None: raise ProtlocError('--is_gan needs --theta_file (protloc_prep writes a random one; protloc_theta extracts learned ones)')
@@ -372,7 +378,7 @@ def train_gan(img_dir, img_list, protein_list, # as for regression
     if ck and theta.shape != ck['theta'].shape:
         raise ProtlocError(f'{theta_file}: theta is {tuple(theta.shape)} but {out/"last.pth"} was trained with {tuple(ck["theta"].shape)}')
     learn = gan_learner(dls, theta, out, cond, finetune_theta, lambda_l1, gan_mode, n_layers=n_layers, resume=ck, depth=depth, wf=wf,
-                        up_mode=up_mode)
+                        up_mode=up_mode, noise=noise)
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
     gpu_paths(learn, compile, fp16=False)

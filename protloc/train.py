@@ -26,7 +26,7 @@ import contextlib
 from torchmetrics.functional.image import structural_similarity_index_measure
 import tifffile
 from .dataset import NORM, ProteinDataLoaders, check_listed, norm_settings, normalize, protein_dls, show_pairs
-from .unet import ProteinUNet
+from .unet import PixelNoise, ProteinUNet
 
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'GREEN', 'pcc', 'ssim', 'save_checkpoint', 'load_checkpoint', 'build_model', 'CheckpointCB',
@@ -320,6 +320,7 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
                compile:bool=False, # GPU: torch.compile the network(s) (slower first batch, faster after)
                emb_std:float=0.01, # regression: standard deviation of the embedding rows at the start (1 = nn.Embedding's own)
                up_mode:str='upsample', # decoder up-sampling: upsample (bilinear + 1x1 conv) or upconv (transposed conv)
+               no_noise:bool=False, # GAN: no per-pixel noise on the generator's output (Pix2Pix's own generator)
               ):
     "Train the regression U-Net (or, with --is_gan, the Pix2Pix GAN) on an OpenCell-layout folder."
     if epochs < 1 or bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {epochs}, {bs})')
@@ -327,7 +328,7 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
     if is_gan:
         from protloc.pix2pix import train_gan   # here: protloc.pix2pix imports this module
         return train_gan(img_dir, img_list, protein_list, theta_file, out_dir or 'runs/pix2pix', num_threads, epochs, bs, size, lr or 2e-4,
-                         seed, crops_per_image, cond or 'bottleneck', depth, wf, lambda_l1, gan_mode, n_layers, finetune_theta, resume, compile, up_mode=up_mode)
+                         seed, crops_per_image, cond or 'bottleneck', depth, wf, lambda_l1, gan_mode, n_layers, finetune_theta, resume, compile, up_mode=up_mode, noise=not no_noise)
     lr, cond, out_dir = lr or 3e-3, cond or 'film', out_dir or 'runs/unet'
     out = Path(out_dir)
     ck = load_checkpoint(out/'last.pth', 'regression') if resume else None
@@ -350,7 +351,7 @@ def predict_fov(model:nn.Module, # from `build_model`
                 img:np.ndarray, # 2×H×W raw field of view (nucleus, protein) or H×W nucleus
                 pid:int, # protein id to paint
                 norm:dict=NORM, # the checkpoint's normalization
-                samples:int=1, # >1: that many generations with dropout on
+                samples:int=1, # >1: that many generations with dropout (and a GAN's pixel noise) on
                 device=None): # torch device (default: the model's)
     "Predicted protein image (H×W float32, normalized units; K×H×W when `samples` > 1) for one field of view."
     nuc = normalize(img[None] if img.ndim == 2 else img[:1], **norm)
@@ -359,7 +360,7 @@ def predict_fov(model:nn.Module, # from `build_model`
     model.eval()
     if samples > 1:
         for mod in model.modules():
-            if isinstance(mod, nn.Dropout): mod.train()
+            if isinstance(mod, (nn.Dropout, PixelNoise)): mod.train()
     bf16 = dev.type == 'cuda' and torch.cuda.is_bf16_supported()
     with torch.inference_mode(), torch.autocast(dev.type, torch.bfloat16, enabled=bf16):
         out = torch.cat([model(x, torch.tensor([pid], device=dev)) for _ in range(samples)])

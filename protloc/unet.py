@@ -8,7 +8,7 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import store_attr
 
 # %% auto #0
-__all__ = ['ConvBlock', 'UpBlock', 'FiLM', 'CondUNet', 'ProteinUNet', 'shape_trace']
+__all__ = ['ConvBlock', 'UpBlock', 'FiLM', 'PixelNoise', 'CondUNet', 'ProteinUNet', 'shape_trace']
 
 # %% ../nbs/02_unet.ipynb #1ddc8b87
 class ConvBlock(nn.Module):
@@ -47,6 +47,13 @@ class FiLM(nn.Module):
         g, b = self.lin(c)[..., None, None].chunk(2, 1)
         return h * (1 + g) + b
 
+# %% ../nbs/02_unet.ipynb #c7538238
+class PixelNoise(nn.Module):
+    "Add N(0, σ²) noise per pixel while training or sampling, σ = softplus(scale logits); keep the mean in `.mean`."
+    def forward(self, mean, s):
+        self.mean = mean
+        return mean + F.softplus(s) * torch.randn_like(mean) if self.training else mean
+
 # %% ../nbs/02_unet.ipynb #39eb6ce9
 class CondUNet(nn.Module):
     "U-Net (jvanvugt-style options) mapping an image and a condition vector to an image of the same size."
@@ -60,8 +67,9 @@ class CondUNet(nn.Module):
                  up_mode:str='upsample', # 'upsample' (bilinear + 1×1 conv: no checkerboard) or 'upconv' (transposed conv)
                  cond_dim:int=0, # length of the condition vector (theta); 0 = unconditioned
                  cond:str|None='film', # 'film', 'bottleneck', 'input' or None
-                 dropout:float=0., # dropout in the decoder's blocks (Pix2Pix's noise source)
-                 out_act:str|None=None): # None (linear) or 'sigmoid'
+                 dropout:float=0., # dropout in the decoder's blocks below full resolution (Pix2Pix's noise source)
+                 out_act:str|None=None, # None (linear) or 'sigmoid'
+                 noise:bool=False): # one more output channel: the scale of per-pixel noise added when sampling (`PixelNoise`)
         super().__init__()
         store_attr('depth,padding,cond_dim,out_act')
         self.cond = cond if cond_dim else None
@@ -73,10 +81,11 @@ class CondUNet(nn.Module):
             extra = cond_dim if (self.cond == 'bottleneck' and i == depth - 1) else 0
             self.down.append(ConvBlock(ni + extra, nf, padding, batch_norm))
             ni = nf
-        self.up = nn.ModuleList([UpBlock(ch[i + 1], ch[i], up_mode, padding, batch_norm, dropout if i >= depth - 4 else 0.)
+        self.up = nn.ModuleList([UpBlock(ch[i + 1], ch[i], up_mode, padding, batch_norm, dropout if i > 0 else 0.)
                                  for i in reversed(range(depth - 1))])
         self.film = nn.ModuleList([FiLM(cond_dim, ch[i]) for i in reversed(range(depth))]) if self.cond == 'film' else None
-        self.last = nn.Conv2d(ch[0], out_channels, 1)
+        self.last = nn.Conv2d(ch[0], out_channels + noise, 1)
+        self.noise = PixelNoise() if noise else None
 
     def forward(self, x, c=None):
         h0, w0 = x.shape[-2:]
@@ -98,7 +107,9 @@ class CondUNet(nn.Module):
             if self.film is not None: x = self.film[j + 1](x, c)
         x = self.last(x)
         if self.padding and (ph or pw): x = x[..., ph // 2:ph // 2 + h0, pw // 2:pw // 2 + w0]
-        return torch.sigmoid(x) if self.out_act == 'sigmoid' else x
+        if self.noise is not None: x, s = x[:, :-1], x[:, -1:]
+        x = torch.sigmoid(x) if self.out_act == 'sigmoid' else x
+        return x if self.noise is None else self.noise(x, s)
 
 # %% ../nbs/02_unet.ipynb #44d02739
 class ProteinUNet(nn.Module):
