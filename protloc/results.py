@@ -18,7 +18,7 @@ from .embed import read_families
 
 # %% auto #0
 __all__ = ['pixel_size_um', 'load_models', 'wrong_ids', 'mean_images', 'eval_models', 'summarize', 'results_grid', 'eval_main',
-           'Explorer', 'explore', 'build_docs', 'docs_main', 'check_site']
+           'Explorer', 'explore']
 
 # %% ../nbs/06_results.ipynb #cf35feb5
 def pixel_size_um(path) -> float|None:
@@ -254,98 +254,3 @@ def explore(models, # checkpoint paths, or a dict from `load_models`
     ui.explorer, ui.redraw = ex, redraw
     redraw()
     return ui
-
-# %% ../nbs/06_results.ipynb #fa137f40
-_NBDEV_ATTRS = re.compile(r'\{(?:target|\.|#)[^}\n]*\}')
-
-def _page_name(nb:Path) -> str:
-    "nbdev's page name: `03_train.ipynb` -> `train.html`, `index.ipynb` -> `index.html`."
-    return re.sub(r'^\d+[a-z]?_', '', nb.stem) + '.html'
-
-def _nav(pages:list, current:str) -> str:
-    links = ' · '.join(f'<b>{t}</b>' if p == current else f'<a href="{p}">{t}</a>' for p, t in pages)
-    return f'<nav style="padding:.6em 1em;border-bottom:1px solid #ccc;font-family:sans-serif">{links}</nav>'
-
-def build_docs(out='_site', # where the site goes
-               nbs_path=None, # notebooks (default: nbs_path of settings.ini)
-               execute:bool=False): # run each notebook before rendering (all figures; takes as long as the tests)
-    "Build a static HTML site from the notebooks with nbdev's processing and nbconvert (no Quarto). Returns the page paths."
-    from nbdev.config import get_config
-    from nbdev.serve import proc_nbs
-    from execnb.nbio import read_nb, write_nb
-    from nbconvert import HTMLExporter
-    import nbformat
-    out = Path(out); tmp = out.with_name(out.name + '.tmp')
-    if out.exists() and not out.is_dir(): raise ProtlocError(f'{out}: exists and is not a folder (--out is the site folder)')
-    cfg = get_config()
-    nbs = Path(nbs_path or cfg.nbs_path)
-    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
-    src = nbs
-    if execute:
-        from execnb.shell import CaptureShell
-        src = tmp/'_executed'; shutil.copytree(nbs, src, ignore=shutil.ignore_patterns('_*', '.*'))
-        for nb in sorted(src.glob('*.ipynb')):
-            d = read_nb(nb); CaptureShell(path=nbs).run_all(d, exc_stop=True); write_nb(d, nb)
-    proc_nbs(src, n_workers=0, force=True)
-    proc = Path(cfg.config_path)/'_proc'
-    base = f"{cfg.doc_host.rstrip('/')}{cfg.doc_baseurl.rstrip('/')}/"
-    nbfiles = sorted(proc.glob('*.ipynb'), key=lambda p: (p.stem != 'index', p.stem))
-    titles = []
-    for nb in nbfiles:
-        fm = nbformat.read(nb, as_version=4).cells[0].source if nb.stat().st_size else ''
-        m = re.search(r'^title: (.*)$', fm, re.M)
-        titles.append((_page_name(nb), 'Home' if nb.stem == 'index' else (m.group(1).strip("'\"") if m else nb.stem)))
-    exp = HTMLExporter(template_name='lab', exclude_input_prompt=True, exclude_output_prompt=True)
-    pages = []
-    for nb, (page, title) in zip(nbfiles, titles):
-        d = nbformat.read(nb, as_version=4)
-        d.cells = [c for c in d.cells if c.cell_type != 'raw']
-        for c in d.cells:
-            if c.cell_type == 'markdown': c.source = _NBDEV_ATTRS.sub('', c.source)
-            for o in c.get('outputs', []):
-                md = o.get('data', {}).get('text/markdown')
-                if md: o['data']['text/markdown'] = _NBDEV_ATTRS.sub('', md if isinstance(md, str) else ''.join(md))
-        body, _ = exp.from_notebook_node(d, resources={'metadata': {'name': title}})
-        body = body.replace(base, '')   # nbdev's absolute doc links -> relative
-        body = re.sub(r'href="(?:\d+[a-z]?_)?([\w-]+)\.ipynb', r'href="\1.html', body)   # links between notebooks
-        body = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{m.group(1).lower()}"', body)       # anchors lower-case, as Quarto's
-        body = re.sub(r'href="([^"#:]*)#([^"]+)"', lambda m: f'href="{m.group(1)}#{m.group(2).lower()}"', body)
-        body = re.sub(r'(<body[^>]*>)', lambda m: m.group(1) + _nav(titles, page), body, count=1)
-        (tmp/page).write_text(body); pages.append(tmp/page)
-    if (proc/'images').is_dir(): shutil.copytree(proc/'images', tmp/'images')
-    shutil.rmtree(tmp/'_executed', ignore_errors=True)
-    shutil.rmtree(out, ignore_errors=True); tmp.rename(out)   # replace the old site only when the new one is complete
-    return [out/p.name for p in pages]
-
-@cli
-def docs_main(out:str='_site', # where the site goes
-              execute:bool=False): # run the notebooks first so every figure is in the pages
-    "Build the docs as a static HTML site without Quarto (nbdev processing + nbconvert)."
-    pages = build_docs(out, execute=execute)
-    print(f'{len(pages)} pages in {out}: ' + ', '.join(p.name for p in pages) + f'; open {Path(out)/"index.html"}')
-
-# %% ../nbs/06_results.ipynb #88c55f2c
-def check_site(site) -> dict:
-    "Missing API entries and broken relative links of a built site: dict(missing=[...], broken=[...], pages=n)."
-    import importlib, html, inspect
-    from protloc import _modidx
-    site = Path(site)
-    pages = {p.name: p.read_text() for p in site.glob('*.html')}
-    ids = {k: set(re.findall(r'\bid="([^"]+)"', v)) for k, v in pages.items()}
-    text = ' '.join(pages.values())
-    missing = []
-    for mod in sorted({k.split('.')[1] for k in _modidx.d['syms']}):
-        for name in getattr(importlib.import_module(f'protloc.{mod}'), '__all__', []):
-            obj = getattr(importlib.import_module(f'protloc.{mod}'), name)
-            if name.startswith('_') or not (inspect.isfunction(obj) or inspect.isclass(obj)): continue  # functions and classes
-            if not re.search(rf'<h[34][^>]*>\s*{re.escape(name)}\b', text): missing.append(f'{mod}.{name}')
-    broken = []
-    for page, src in pages.items():
-        for href in re.findall(r'(?:href|src)="([^"]+)"', src):
-            href = html.unescape(href)
-            if re.match(r'^(https?:|mailto:|data:|javascript:)', href) or href.startswith('//'): continue
-            f, _, anchor = href.partition('#')
-            target = page if not f else f
-            if f and not (site/f).exists(): broken.append(f'{page}: {href}'); continue
-            if anchor and target.endswith('.html') and anchor not in ids.get(target, set()): broken.append(f'{page}: {href}')
-    return dict(missing=missing, broken=broken, pages=len(pages))
