@@ -2,8 +2,8 @@
 192² each), trains through the console scripts' own functions (`protloc_train`, `protloc_theta`, `protloc_train
 --is_gan`) at the project's defaults plus --epochs, then scores every model on held-out full images, per family:
 PCC, sharpness, intensity and compartment (nucleus share) against the truth, hallucination, and for the GANs the
-mean and std of K samples (dropout and pixel noise on; a GAN's single prediction is the first sample): PCC of the
-mean, Spearman of std vs error. Every ablation is a row.
+mean and std of K samples with dropout on (the GAN's prediction itself has dropout off, as `protloc_predict` paints
+it): PCC of the mean, Spearman of std vs error. Every ablation is a row.
 Writes bench/science/{scores,families,checks,theta}.csv and figures in nbs/images/science/.
 Run: `python bench/science.py` (CPU; on a CUDA machine the models train there; `--jobs N` trains N at once)."""
 import argparse, json, os, subprocess, sys, time
@@ -19,8 +19,8 @@ MODELS = {
     'regression, rows N(0,1), transposed convs (before)': ('reg', dict(emb_std=1., up_mode='upconv')),
     'GAN, learned theta': ('gan', dict(theta='learned')),
     'GAN, random theta': ('gan', dict(theta='random')),
-    'GAN, learned theta, no pixel noise (Pix2Pix generator)': ('gan', dict(theta='learned', no_noise=True)),
     'GAN, learned theta, lambda_L1 10': ('gan', dict(theta='learned', lambda_l1=10.)),
+    'GAN, learned theta, lsgan': ('gan', dict(theta='learned', gan_mode='lsgan')),
 }
 
 def slug(name): return ''.join(c if c.isalnum() else '_' for c in name).strip('_')
@@ -55,7 +55,8 @@ def score_all(a):
     from protloc.data import read_image_list, read_fov
     from protloc.dataset import normalize
     from protloc.train import load_checkpoint, build_model, predict_fov, pcc
-    from protloc.pix2pix import sharpness, hallucination, compartment_error, sample_stats, uncertainty_spearman
+    from protloc.pix2pix import sharpness, hallucination, compartment_error, uncertainty_spearman
+    from protloc.results import paint
     from protloc.embed import read_families
     d, files = data(a.proteins, a.size)
     fam = read_families(files['families'])
@@ -67,15 +68,11 @@ def score_all(a):
         for r in valid:
             img = read_fov(d/r['path']); t = normalize(img[1:], **ck['norm'])[0]; nuc = normalize(img[:1], **ck['norm'])[0]
             pid = ck['proteins'][r['protein']]
-            p = predict_fov(m, img, pid, ck['norm'])
-            if kind == 'gan':   # a GAN's prediction is one sample; K of them give the mean and the uncertainty
-                torch.manual_seed(0)
-                draws = predict_fov(m, img, pid, ck['norm'], samples=a.samples); p = draws[0]
+            p, mu, sd = paint(m, ck, img, pid, a.samples)   # a GAN: prediction with dropout off; mean and std of K draws
             s = dict(model=name, kind=kind, family=fam[r['protein']], protein=r['protein'], path=r['path'], pcc=pc(p, t),
                      sharpness=sharpness(p, t), intensity=float(np.clip(p, 0, None).mean() / max(t.mean(), 1e-9)),
                      compartment_error=compartment_error(p, t, nuc), hallucination=hallucination(p, t))
             if kind == 'gan':
-                mu, sd = sample_stats(draws)
                 s.update(pcc_mean_of_samples=pc(mu, t), sharpness_mean_of_samples=sharpness(mu, t),
                          uncertainty_spearman=uncertainty_spearman(sd, mu, t))
             rows.append(s)
@@ -125,7 +122,7 @@ def figures(a, scores):
     from protloc.data import read_image_list, read_fov, load_theta
     from protloc.dataset import normalize
     from protloc.train import load_checkpoint, build_model, predict_fov, show_grid
-    from protloc.pix2pix import sample_stats
+    from protloc.results import paint
     from protloc.embed import read_families, plot_theta
     d, files = data(a.proteins, a.size); fam = read_families(files['families']); FIG.mkdir(parents=True, exist_ok=True)
     valid = [r for r in read_image_list(files['img_list']) if r['split'] == 'valid']
@@ -134,13 +131,13 @@ def figures(a, scores):
         if fam[r['protein']] not in seen and len(show) < 5: show.append(r); seen.add(fam[r['protein']])
     cks = {k: load_checkpoint(CACHE/slug(k)/'last.pth') for k in (REG, 'GAN, learned theta')}
     ms = {k: build_model(c) for k, c in cks.items()}
-    cols = {c: [] for c in ['truth', 'regression', 'GAN (a sample)', f'GAN, mean of {a.samples}', 'GAN std', 'nucleus']}
+    cols = {c: [] for c in ['truth', 'regression', 'GAN', f'GAN, mean of {a.samples}', 'GAN std', 'nucleus']}
     for r in show:
         img = read_fov(d/r['path']); ck = cks[REG]; pid = ck['proteins'][r['protein']]
         cols['truth'].append(normalize(img[1:], **ck['norm'])[0]); cols['nucleus'].append(normalize(img[:1], **ck['norm'])[0])
         cols['regression'].append(predict_fov(ms[REG], img, pid, ck['norm']).clip(0, 1))
-        g = ms['GAN, learned theta']; torch.manual_seed(0); draws = predict_fov(g, img, pid, ck['norm'], samples=a.samples)
-        cols['GAN (a sample)'].append(draws[0].clip(0, 1)); mu, sd = sample_stats(draws)
+        p, mu, sd = paint(ms['GAN, learned theta'], cks['GAN, learned theta'], img, pid, a.samples)
+        cols['GAN'].append(p.clip(0, 1))
         cols[f'GAN, mean of {a.samples}'].append(mu.clip(0, 1)); cols['GAN std'].append((sd / max(sd.max(), 1e-6)))
     show_grid(cols, [f"{r['protein']} ({fam[r['protein']]})" for r in show], scale=2., path=FIG/'compare.png'); plt.close('all')
     ck = cks[REG]; names = sorted(ck['proteins'], key=ck['proteins'].get); labels = [fam[n] for n in names]
@@ -156,8 +153,8 @@ def figures(a, scores):
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--proteins', type=int, default=30); ap.add_argument('--size', type=int, default=192)
-    ap.add_argument('--epochs', type=int, default=20); ap.add_argument('--crop', type=int, default=96)
-    ap.add_argument('--wf', type=int, default=4, help='U-Net width factor (the default network is wf 5: 4x the work)')
+    ap.add_argument('--epochs', type=int, default=20); ap.add_argument('--crop', type=int, default=128)
+    ap.add_argument('--wf', type=int, default=5, help='U-Net width factor (5: the default network)')
     ap.add_argument('--samples', type=int, default=8); ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--jobs', type=int, default=1, help='models trained at once (a GPU machine: 4)')
     ap.add_argument('--only', default=None, help='model names separated by | (default: all)'); ap.add_argument('--one', default=None, help=argparse.SUPPRESS); ap.add_argument('--score_only', action='store_true')

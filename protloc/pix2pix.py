@@ -40,9 +40,9 @@ def pix2pix_generator(theta:torch.Tensor, # (n_proteins, dim) protein embeddings
                       cond:str='bottleneck', # how theta enters: 'bottleneck', 'input' (extra channels) or 'film'
                       finetune_theta:bool=False, # let theta train (default: frozen)
                       dropout:float=0.5, # decoder dropout, Pix2Pix's noise source
-                      noise:bool=True, # per-pixel noise on the output (`PixelNoise`): the grain of real images
+                      noise:bool=False, # per-pixel noise on the output (`PixelNoise`): the grain of real images
                       **unet_kwargs): # to `CondUNet`: depth, wf, up_mode, ...
-    "The Pix2Pix generator: a theta-conditioned `ProteinUNet` with decoder dropout, a [0, 1] mean and per-pixel noise."
+    "The Pix2Pix generator: a theta-conditioned `ProteinUNet` with decoder dropout, a [0, 1] output and optional per-pixel noise."
     g = ProteinUNet(theta.shape[0], theta.shape[1], cond, theta=theta, freeze_theta=not finetune_theta,
                     dropout=dropout, out_act='sigmoid', noise=noise, **unet_kwargs)
     nn.init.constant_(g.unet.last.bias, BG_LOGIT)   # start at the background level, not at 0.5
@@ -364,7 +364,7 @@ def train_gan(img_dir, img_list, protein_list, # as for regression
               out_dir='runs/pix2pix', num_threads:int=2, epochs:int=10, bs:int=16, size:int=128, lr:float=2e-4,
               seed:int=0, crops_per_image:int=4, cond:str='bottleneck', depth:int=4, wf:int=5, lambda_l1:float=100.,
               gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, resume:bool=False, compile:bool=False, up_mode:str='upsample',
-              noise:bool=True):
+              noise:bool=False):
     "`protloc_train --is_gan`: train the Pix2Pix GAN; writes checkpoints, log.csv, loss.png, predictions.png, samples/."
     if num_distrib() > 1: raise ProtlocError('--is_gan trains in one process; multi-process (accelerate launch) training is for the regression U-Net')
     if theta_file is None: raise ProtlocError('--is_gan needs --theta_file (protloc_prep writes a random one; protloc_theta extracts learned ones)')

@@ -320,7 +320,7 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
                compile:bool=False, # GPU: torch.compile the network(s) (slower first batch, faster after)
                emb_std:float=0.01, # regression: standard deviation of the embedding rows at the start (1 = nn.Embedding's own)
                up_mode:str='upsample', # decoder up-sampling: upsample (bilinear + 1x1 conv) or upconv (transposed conv)
-               no_noise:bool=False, # GAN: no per-pixel noise on the generator's output (Pix2Pix's own generator)
+               noise:bool=False, # GAN: per-pixel noise on the generator's output (PixelNoise; experimental, see 05_pix2pix)
               ):
     "Train the regression U-Net (or, with --is_gan, the Pix2Pix GAN) on an OpenCell-layout folder."
     if epochs < 1 or bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {epochs}, {bs})')
@@ -328,7 +328,7 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
     if is_gan:
         from protloc.pix2pix import train_gan   # here: protloc.pix2pix imports this module
         return train_gan(img_dir, img_list, protein_list, theta_file, out_dir or 'runs/pix2pix', num_threads, epochs, bs, size, lr or 2e-4,
-                         seed, crops_per_image, cond or 'bottleneck', depth, wf, lambda_l1, gan_mode, n_layers, finetune_theta, resume, compile, up_mode=up_mode, noise=not no_noise)
+                         seed, crops_per_image, cond or 'bottleneck', depth, wf, lambda_l1, gan_mode, n_layers, finetune_theta, resume, compile, up_mode=up_mode, noise=noise)
     lr, cond, out_dir = lr or 3e-3, cond or 'film', out_dir or 'runs/unet'
     out = Path(out_dir)
     ck = load_checkpoint(out/'last.pth', 'regression') if resume else None
@@ -377,6 +377,7 @@ def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression o
                  as_protein:str=None, # paint this protein into every image instead of each image's own
                  samples:int=1, # generations per image (dropout on; for GAN checkpoints): writes their mean and std
                  raw_samples:bool=False, # with --samples: write the K draws themselves instead of mean and std
+                 seed:int=0, # random seed of the samples (the same seed, the same draws)
                  num_threads:int=2): # torch threads
     "Predict the protein channel of every listed image at full size."
     ck = load_checkpoint(model); net = build_model(ck).to(default_device(), memory_format=torch.channels_last)
@@ -390,6 +391,7 @@ def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression o
         if name not in prots: raise unknown_protein(name, prots, f'{img_list} ({r["path"]}) vs {model}')
     for r in rows: check_fov(Path(img_dir)/r['path'])   # every header first: a bad file stops the run before any write
     out_dir = Path(out_dir)
+    torch.manual_seed(seed)
     for r in rows:
         p = predict_fov(net, read_fov(Path(img_dir)/r['path']), prots[as_protein or r['protein']], ck['norm'], samples)
         dst = (out_dir/r['path']).with_suffix('.tif')
