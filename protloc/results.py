@@ -172,6 +172,7 @@ def _md_table(t:pd.DataFrame) -> str:
 
 def _slug(s): return re.sub(r'[^A-Za-z0-9_.-]+', '_', s).strip('_')
 
+# %% ../nbs/06_results.ipynb #43ab3d9b
 @cli
 def eval_main(model:list, # checkpoints (.pth) to compare, regression and/or GAN
               img_dir:str, # image folder (OpenCell layout)
@@ -254,6 +255,7 @@ class Explorer:
         fig.tight_layout()
         return fig
 
+# %% ../nbs/06_results.ipynb #96143cc9
 def explore(models, # checkpoint paths, or a dict from `load_models`
             img_dir, # image folder
             img_list, # image list CSV (or its rows)
