@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_results.ipynb #f92a27b1
 from __future__ import annotations
-from .data import (ProtlocError, atomic_write, cli, load_proteins, read_fov, read_image_list,
+from .data import (ProtlocError, atomic_write, cli, load_proteins, pixel_size_um, read_fov, read_image_list,
                           unknown_protein)  # first: it quiets a torch import warning
 import functools, json, re, shutil
 from pathlib import Path
@@ -17,24 +17,8 @@ from .pix2pix import METRICS, center_crop, score_image
 from .embed import read_families
 
 # %% auto #0
-__all__ = ['pixel_size_um', 'load_models', 'wrong_ids', 'mean_images', 'eval_models', 'summarize', 'results_grid', 'eval_main',
-           'Explorer', 'explore', 'build_docs', 'docs_main', 'check_site']
-
-# %% ../nbs/06_results.ipynb #cf35feb5
-def pixel_size_um(path) -> float|None:
-    "µm per pixel from a TIFF's X resolution (ImageJ unit 'um' or resolution unit cm), or None if not recorded."
-    try:
-        with tifffile.TiffFile(path) as t:
-            p = t.pages[0]; tags = p.tags
-            if 'XResolution' not in tags: return None
-            num, den = tags['XResolution'].value
-            if not num: return None
-            per_unit = den / num
-            unit = (t.imagej_metadata or {}).get('unit', '')
-            if unit in ('um', 'micron', '\\u00B5m', 'µm'): return float(per_unit)
-            if tags.get('ResolutionUnit') is not None and int(tags['ResolutionUnit'].value) == 3: return float(per_unit * 1e4)  # cm
-    except Exception: return None
-    return None
+__all__ = ['load_models', 'wrong_ids', 'mean_images', 'eval_models', 'summarize', 'results_grid', 'eval_main', 'Explorer',
+           'explore', 'build_docs', 'docs_main', 'check_site']
 
 # %% ../nbs/06_results.ipynb #332deed4
 def load_models(paths) -> dict:
