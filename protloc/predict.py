@@ -11,11 +11,12 @@ from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F, tifffile
 from fastprogress.fastprogress import progress_bar
 from fastai.torch_core import default_device
+from .dataset import normalize
 from .train import build_model, cpu_bf16, load_checkpoint, predict_fov
 
 # %% auto #0
 __all__ = ['find_images', 'predict_jobs', 'resample', 'paint', 'prediction_channels', 'write_prediction', 'paint_file',
-           'predict_main']
+           'predict_main', 'paint_figure']
 
 # %% ../nbs/03b_own_images.ipynb #8b0e18c1
 def find_images(img_dir # a folder of TIFFs, in any layout
@@ -141,3 +142,19 @@ def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression o
     dt = time.time() - t0; n_p = len({n for _, ns in jobs for n in ns})
     print(f"{done} image(s) painted ({n_p} protein(s), {'bf16' if bf16 else 'fp32'}) in {dt:.1f} s, "
           f"{done / max(dt, 1e-9):.2f} images/s; {len(jobs) - done} skipped as already done -> {out}")
+
+# %% ../nbs/03b_own_images.ipynb #fdccd94f
+def paint_figure(model, # from `build_model`
+                 ck:dict, # its checkpoint
+                 paths:list, # nucleus images (TIFF), one row each
+                 names:list, # proteins, one column each
+                 nucleus_channel:int=0, # as `protloc_predict`'s flag
+                 path=None): # save the PNG here too
+    "Nucleus | one painted protein per column, one row per image; returns the figure."
+    cols = {'nucleus': [], **{n: [] for n in names}}
+    for f in paths:
+        nuc = read_fov(f, (nucleus_channel,))[0]; px = pixel_size_um(f) or ck['pixel_size']
+        p = paint(model, ck, nuc, [ck['proteins'][n] for n in names], px)
+        cols['nucleus'].append(normalize(nuc[None], **ck['norm'])[0])
+        for n, q in zip(names, p): cols[n].append(np.clip(q, 0, 1))
+    return show_grid(cols, [Path(f).name for f in paths], path=path, pixel_um=px)

@@ -73,6 +73,11 @@ def build_model(ck:dict) -> nn.Module:
     m.load_state_dict(ck['model'])
     return m.eval()
 
+def train_pixel_size(dls) -> float:
+    "µm per pixel of the training images: the first one's TIFF tags, or OpenCell's 0.2 when they have none."
+    ds = dls.train_ds
+    return pixel_size_um(ds.img_dir/ds.paths[0]) or PIXEL_SIZE_UM
+
 # %% ../nbs/03_train.ipynb #0b1b2405
 def _plain(o):
     "`o` with numpy scalars and fastcore `L`s turned into Python numbers and lists (for `weights_only` loading)."
@@ -82,11 +87,6 @@ def _plain(o):
     return o
 
 def _opt_state(opt): return _plain(opt.state_dict())
-
-def train_pixel_size(dls) -> float:
-    "µm per pixel of the training images: the first one's TIFF tags, or OpenCell's 0.2 when they have none."
-    ds = dls.train_ds
-    return pixel_size_um(ds.img_dir/ds.paths[0]) or PIXEL_SIZE_UM
 
 class CheckpointCB(Callback):
     "After every epoch, write `last.pth` (and `best.pth` when `monitor` improves) in `out_dir`, atomically."
