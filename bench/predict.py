@@ -51,7 +51,7 @@ def peak_rss_mb(size, threads):
     r = subprocess.run([sys.executable, '-c', CHILD, str(size), str(threads)], capture_output=True, text=True, check=True)
     return int(r.stdout.strip().splitlines()[-1]) / 1024
 
-def locality(threads, far_px=60, size=512, n_fields=4):
+def locality(threads, far_px=60, size=512, n_fields=4, fig=None, ckpt=None):
     "Share of predicted vs true signal far from nuclei (cytoplasmic) and inside nuclei (nucleoplasm), on unseen fields."
     from protloc.data import prep, run_cli, synth_cells, synth_fov, synth_protein_params, write_synthetic
     from protloc.dataset import normalize
@@ -59,11 +59,18 @@ def locality(threads, far_px=60, size=512, n_fields=4):
     tmp = Path(tempfile.mkdtemp())
     write_synthetic(tmp/'s', n_proteins=10, n_images=6, size=256, seed=0)
     f = prep(tmp/'s', tmp/'p', theta_dim=8)
-    r = run_cli('protloc_train', '--num_threads', threads, '--protein_list', f['protein_list'], '--img_dir', tmp/'s', '--img_list', f['img_list'],
+    if ckpt is None: r = run_cli('protloc_train', '--num_threads', threads, '--protein_list', f['protein_list'], '--img_dir', tmp/'s', '--img_list', f['img_list'],
                 '--out_dir', tmp/'run', '--epochs', 8, '--bs', 8, '--size', 128, '--depth', 3, '--wf', 4, timeout=3600)
-    assert r.returncode == 0, r.stderr[-2000:]
-    ck = load_checkpoint(tmp/'run'/'last.pth'); net = build_model(ck)
+    if ckpt is None: assert r.returncode == 0, r.stderr[-2000:]
+    ck = load_checkpoint(ckpt or tmp/'run'/'last.pth'); net = build_model(ck)
     prots = {p['family']: p for p in (synth_protein_params(i, 0) for i in range(10))}
+    if fig:   # "Your own images": two unseen nucleus-only fields, one protein of each of five families
+        from protloc.data import write_tiff
+        from protloc.predict import paint_figure
+        fs = [tmp/'own'/f'field{j}.tif' for j in (0, 1)]
+        for j, f_ in enumerate(fs): write_tiff(f_, synth_fov(prots['cytoplasmic'], 384, 0, 200 + 7 * j)[:1])
+        fams = ['nucleoplasm', 'nucleolus_gc', 'cytoplasmic', 'mitochondria', 'membrane']
+        paint_figure(net, ck, fs, [prots[k]['gene'] for k in fams], path=fig)
     out = {}
     for fam, where in (('cytoplasmic', 'far'), ('nucleoplasm', 'in')):
         p, sh = prots[fam], []
@@ -95,7 +102,7 @@ def main():
     one = {r[0].split(',')[0]: r[1] for r in rows if ' 1 protein' in r[0]}
     ten = {r[0].split(',')[0]: r[1] for r in rows if ' 10 protein' in r[0]}
     rss = {s: peak_rss_mb(s, a.threads) for s in (1024, 4096)}
-    loc = locality(a.threads)
+    loc = locality(a.threads, fig=Path(__file__).parent.parent/'nbs'/'images'/'own_images.png')
     print(f'protloc_predict on nucleus-only images, default U-Net (depth 4, wf 5), {a.threads} threads, {os.cpu_count()} CPUs, cpu_bf16={cpu_bf16()}\n')
     print('| case, 1024² | images/s | protein-images/s | GFLOP/s | matmul peak GFLOP/s (same dtype) |')
     print('|---|---|---|---|---|')

@@ -12,7 +12,7 @@ import numpy as np, torch, torch.nn.functional as F, tifffile
 from fastprogress.fastprogress import progress_bar
 from fastai.torch_core import default_device
 from .dataset import normalize
-from .train import build_model, cpu_bf16, load_checkpoint, predict_fov
+from .train import build_model, cpu_bf16, load_checkpoint, predict_fov, show_grid
 
 # %% auto #0
 __all__ = ['find_images', 'predict_jobs', 'resample', 'paint', 'prediction_channels', 'write_prediction', 'paint_file',
