@@ -56,7 +56,7 @@ def score_all(a):
     from protloc.dataset import normalize
     from protloc.train import load_checkpoint, build_model, predict_fov, pcc
     from protloc.pix2pix import sharpness, hallucination, compartment_error, uncertainty_spearman
-    from protloc.results import paint
+    from protloc.results import prediction_and_spread
     from protloc.embed import read_families
     d, files = data(a.proteins, a.size)
     fam = read_families(files['families'])
@@ -68,7 +68,7 @@ def score_all(a):
         for r in valid:
             img = read_fov(d/r['path']); t = normalize(img[1:], **ck['norm'])[0]; nuc = normalize(img[:1], **ck['norm'])[0]
             pid = ck['proteins'][r['protein']]
-            p, mu, sd = paint(m, ck, img, pid, a.samples)   # a GAN: prediction with dropout off; mean and std of K draws
+            p, mu, sd = prediction_and_spread(m, ck, img, pid, a.samples)   # a GAN: prediction with dropout off; mean and std of K draws
             s = dict(model=name, kind=kind, family=fam[r['protein']], protein=r['protein'], path=r['path'], pcc=pc(p, t),
                      sharpness=sharpness(p, t), intensity=float(np.clip(p, 0, None).mean() / max(t.mean(), 1e-9)),
                      compartment_error=compartment_error(p, t, nuc), hallucination=hallucination(p, t))
@@ -122,7 +122,7 @@ def figures(a, scores):
     from protloc.data import read_image_list, read_fov, load_theta
     from protloc.dataset import normalize
     from protloc.train import load_checkpoint, build_model, predict_fov, show_grid
-    from protloc.results import paint
+    from protloc.results import prediction_and_spread
     from protloc.embed import read_families, plot_theta
     d, files = data(a.proteins, a.size); fam = read_families(files['families']); FIG.mkdir(parents=True, exist_ok=True)
     valid = [r for r in read_image_list(files['img_list']) if r['split'] == 'valid']
@@ -136,7 +136,7 @@ def figures(a, scores):
         img = read_fov(d/r['path']); ck = cks[REG]; pid = ck['proteins'][r['protein']]
         cols['truth'].append(normalize(img[1:], **ck['norm'])[0]); cols['nucleus'].append(normalize(img[:1], **ck['norm'])[0])
         cols['regression'].append(predict_fov(ms[REG], img, pid, ck['norm']).clip(0, 1))
-        p, mu, sd = paint(ms['GAN, learned theta'], cks['GAN, learned theta'], img, pid, a.samples)
+        p, mu, sd = prediction_and_spread(ms['GAN, learned theta'], cks['GAN, learned theta'], img, pid, a.samples)
         cols['GAN'].append(p.clip(0, 1))
         cols[f'GAN, mean of {a.samples}'].append(mu.clip(0, 1)); cols['GAN std'].append((sd / max(sd.max(), 1e-6)))
     show_grid(cols, [f"{r['protein']} ({fam[r['protein']]})" for r in show], scale=2., path=FIG/'compare.png'); plt.close('all')

@@ -17,10 +17,10 @@ warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated',
 __all__ = ['PROTEIN_DIR_RE', 'FOV_RE', 'TIFF_EXTS', 'FAMILIES', 'NUCLEAR_FAMILIES', 'PIXEL_SIZE_UM', 'ANNOTATIONS_CSV',
            'IMAGE_LIST_COLUMNS', 'ProtlocError', 'atomic_write', 'cli', 'run_cli', 'check_fails', 'parse_protein_dir',
            'fov_name', 'check_fov', 'read_fov', 'synth_cells', 'synth_protein_params', 'protein_pattern',
-           'add_nuisances', 'synth_fov', 'write_tiff', 'write_synthetic', 'write_annotations', 'scan_images',
-           'assign_split', 'write_image_list', 'read_image_list', 'check_protein_map', 'save_proteins', 'load_proteins',
-           'make_theta', 'save_theta', 'load_theta', 'read_annotations', 'unknown_protein', 'select_proteins', 'prep',
-           'prep_main', 'synth_main']
+           'add_nuisances', 'synth_fov', 'write_tiff', 'write_synthetic', 'write_annotations', 'pixel_size_um',
+           'scan_images', 'assign_split', 'write_image_list', 'read_image_list', 'check_protein_map', 'save_proteins',
+           'load_proteins', 'make_theta', 'save_theta', 'load_theta', 'read_annotations', 'unknown_protein',
+           'select_proteins', 'prep', 'prep_main', 'synth_main']
 
 # %% ../nbs/00_data.ipynb #56fe5004
 class ProtlocError(Exception):
@@ -426,6 +426,26 @@ def write_annotations(path, prots:list):
     with atomic_write(path) as f:
         w = csv.writer(f); w.writerow(['target_name', 'ensg_id', 'annotations_grade_3', 'annotations_grade_2', 'annotations_grade_1'])
         for p in prots: w.writerow([p['gene'], p['ensg'], p['family'], '', ''])
+
+# %% ../nbs/00_data.ipynb #84b5bbee
+_UM = {'um': 1., 'µm': 1., '\\u00B5m': 1., 'micron': 1., 'nm': 1e-3, 'mm': 1e3}   # unit -> µm
+
+def pixel_size_um(path) -> float|None:
+    "µm per pixel from a TIFF's tags (ImageJ unit + X resolution, OME-XML, or resolution in cm), or None if not recorded."
+    try:
+        with tifffile.TiffFile(path) as t:
+            if t.ome_metadata:
+                m = re.search(r'PhysicalSizeX="([0-9.eE+-]+)"(?:[^>]*?PhysicalSizeXUnit="([^"]+)")?', t.ome_metadata)
+                if m and float(m[1]) > 0: return float(m[1]) * _UM.get(m[2] or 'µm', 1.)
+            tags = t.pages[0].tags
+            if 'XResolution' not in tags: return None
+            num, den = tags['XResolution'].value
+            if not num or not den: return None
+            unit = (t.imagej_metadata or {}).get('unit', '')
+            if unit in _UM: return den / num * _UM[unit]
+            if tags.get('ResolutionUnit') is not None and int(tags['ResolutionUnit'].value) == 3: return den / num * 1e4   # cm
+    except Exception: return None
+    return None
 
 # %% ../nbs/00_data.ipynb #bda240f1
 def scan_images(img_dir, # data folder: one `GENE_ENSG...` folder per protein

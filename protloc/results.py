@@ -4,7 +4,7 @@
 
 # %% ../nbs/06_results.ipynb #f92a27b1
 from __future__ import annotations
-from .data import (ProtlocError, atomic_write, cli, load_proteins, read_fov, read_image_list,
+from .data import (ProtlocError, atomic_write, cli, load_proteins, pixel_size_um, read_fov, read_image_list,
                           unknown_protein)  # first: it quiets a torch import warning
 import functools, json, re
 from pathlib import Path
@@ -17,24 +17,8 @@ from .pix2pix import METRICS, center_crop, compartment_error, score_image, uncer
 from .embed import read_families
 
 # %% auto #0
-__all__ = ['EXTRA', 'pixel_size_um', 'load_models', 'wrong_ids', 'mean_images', 'paint', 'eval_models', 'summarize',
+__all__ = ['EXTRA', 'load_models', 'wrong_ids', 'mean_images', 'prediction_and_spread', 'eval_models', 'summarize',
            'results_grid', 'eval_main', 'Explorer', 'explore']
-
-# %% ../nbs/06_results.ipynb #cf35feb5
-def pixel_size_um(path) -> float|None:
-    "µm per pixel from a TIFF's X resolution (ImageJ unit 'um' or resolution unit cm), or None if not recorded."
-    try:
-        with tifffile.TiffFile(path) as t:
-            p = t.pages[0]; tags = p.tags
-            if 'XResolution' not in tags: return None
-            num, den = tags['XResolution'].value
-            if not num: return None
-            per_unit = den / num
-            unit = (t.imagej_metadata or {}).get('unit', '')
-            if unit in ('um', 'micron', '\\u00B5m', 'µm'): return float(per_unit)
-            if tags.get('ResolutionUnit') is not None and int(tags['ResolutionUnit'].value) == 3: return float(per_unit * 1e4)  # cm
-    except Exception: return None
-    return None
 
 # %% ../nbs/06_results.ipynb #332deed4
 def load_models(paths) -> dict:
@@ -68,10 +52,10 @@ def mean_images(rows:list, img_dir, norm:dict=NORM) -> dict:
     return {k: np.mean(v, 0) for k, v in acc.items()}
 
 # %% ../nbs/06_results.ipynb #241bfd73
-def paint(model, ck:dict, # from `load_models`
-          img:np.ndarray, # raw field of view (C×H×W) or nucleus (H×W)
-          pid:int, # protein id to paint
-          samples:int=8): # GAN draws for the mean and the uncertainty map
+def prediction_and_spread(model, ck:dict, # from `load_models`
+                          img:np.ndarray, # raw field of view (C×H×W) or nucleus (H×W)
+                          pid:int, # protein id to paint
+                          samples:int=8): # GAN draws for the mean and the uncertainty map
     "(prediction, mean, std): the network's prediction (dropout off); for a GAN also the mean and std of `samples` draws."
     pred = predict_fov(model, img, pid, ck['norm'])
     if ck['kind'] != 'gan' or samples < 2: return pred, None, None
@@ -105,7 +89,7 @@ def eval_models(models:dict, # from `load_models`
         for name, (m, ck) in models.items():
             pm = ck['proteins']
             if r['protein'] not in pm: continue
-            preds[name], mean, std = paint(m, ck, img, pm[r['protein']], samples)
+            preds[name], mean, std = prediction_and_spread(m, ck, img, pm[r['protein']], samples)
             if std is not None: extra[name] = dict(pcc_mean_of_samples=float(pcc(*(torch.from_numpy(a)[None] for a in (mean, truth)))),
                                                     uncertainty_spearman=uncertainty_spearman(std, mean, truth))
             if shuffle_ids and ck['config'].get('cond') is not None:
@@ -150,7 +134,7 @@ def results_grid(models:dict, # from `load_models` (or name -> (model, checkpoin
         cols['truth'].append(normalize(img[1:])[0]); cols['nucleus'].append(normalize(img[:1])[0])
         for k, (m, ck) in models.items():
             name = as_protein or r['protein']
-            pr, _, sd = paint(m, ck, img, ck['proteins'][name], samples) if name in ck['proteins'] else (np.zeros(img.shape[-2:]),) * 3
+            pr, _, sd = prediction_and_spread(m, ck, img, ck['proteins'][name], samples) if name in ck['proteins'] else (np.zeros(img.shape[-2:]),) * 3
             cols[k].append(np.clip(pr, 0, 1))
             if k in gans: cols[f'{k} std'].append(sd / max(sd.max(), 1e-6))
     titles = [r['protein'] + (f' as {as_protein}' if as_protein else '') for r in rows]
@@ -231,7 +215,7 @@ class Explorer:
     def _predict(self, model, path, protein):
         m, ck = self.models[model]
         if protein not in ck['proteins']: return None, None
-        p, _, sd = paint(m, ck, self.image(path), ck['proteins'][protein])
+        p, _, sd = prediction_and_spread(m, ck, self.image(path), ck['proteins'][protein])
         return np.clip(p, 0, 1), None if sd is None else sd / max(sd.max(), 1e-6)
 
     def columns(self, protein:str, path:str, models=(), as_protein:str|None=None) -> dict:

@@ -4,11 +4,11 @@
 
 # %% ../nbs/03_train.ipynb #f226ccad
 from __future__ import annotations
-from .data import (ProtlocError, atomic_write, check_fov, cli, load_proteins, read_fov, read_image_list, load_theta,
-                          unknown_protein)  # first: it quiets a torch import warning
+from .data import (PIXEL_SIZE_UM, ProtlocError, atomic_write, cli, load_proteins, pixel_size_um, read_image_list,
+                          load_theta)  # first: it quiets a torch import warning
 import json, math, os, random
 from pathlib import Path
-import numpy as np, torch, torch.nn as nn
+import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 import matplotlib.pyplot as plt
 from fastcore.foundation import L
 from fastai.learner import Learner
@@ -24,14 +24,14 @@ from fastai.distributed import DistributedDL  # patches distrib_ctx onto Learner
 from fastcore.basics import patch
 import contextlib
 from torchmetrics.functional.image import structural_similarity_index_measure
-import tifffile
 from .dataset import NORM, ProteinDataLoaders, check_listed, norm_settings, normalize, protein_dls, show_pairs
 from .unet import PixelNoise, ProteinUNet
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'GREEN', 'pcc', 'ssim', 'save_checkpoint', 'load_checkpoint', 'build_model', 'CheckpointCB',
-           'ResumableCSVLogger', 'restore', 'same_proteins', 'adamw', 'regression_learner', 'gpu_paths', 'distributed',
-           'plot_history', 'show_grid', 'predict_grid', 'train_dls', 'train_main', 'predict_fov', 'predict_main']
+__all__ = ['CKPT_FORMAT', 'GREEN', 'pcc', 'ssim', 'save_checkpoint', 'load_checkpoint', 'build_model', 'train_pixel_size',
+           'CheckpointCB', 'ResumableCSVLogger', 'restore', 'same_proteins', 'adamw', 'regression_learner', 'gpu_paths',
+           'distributed', 'plot_history', 'show_grid', 'predict_grid', 'train_dls', 'train_main', 'cpu_bf16',
+           'tile_starts', 'blend_window', 'forward_proteins', 'predict_fov']
 
 # %% ../nbs/03_train.ipynb #5cb2a61f
 def pcc(pred, targ):
@@ -64,6 +64,7 @@ def load_checkpoint(path, # checkpoint .pth
     ck['path'] = str(path)   # where it came from, for messages (not stored in the file)
     ck['norm'] = norm_settings(ck['norm'])   # a checkpoint from before backgrounds: none, as it was trained
     ck['config'] = {'up_mode': 'upconv', **ck['config']}   # one from before bilinear up-sampling: transposed convs
+    ck.setdefault('pixel_size', PIXEL_SIZE_UM)   # one from before pixel sizes: OpenCell's, what every model then saw
     return ck
 
 def build_model(ck:dict) -> nn.Module:
@@ -71,6 +72,11 @@ def build_model(ck:dict) -> nn.Module:
     m = ProteinUNet(**ck['config'])
     m.load_state_dict(ck['model'])
     return m.eval()
+
+def train_pixel_size(dls) -> float:
+    "µm per pixel of the training images: the first one's TIFF tags, or OpenCell's 0.2 when they have none."
+    ds = dls.train_ds
+    return pixel_size_um(ds.img_dir/ds.paths[0]) or PIXEL_SIZE_UM
 
 # %% ../nbs/03_train.ipynb #0b1b2405
 def _plain(o):
@@ -111,7 +117,7 @@ class CheckpointCB(Callback):
                   model={k: v.detach().cpu() for k, v in getattr(m, 'generator', m).state_dict().items()},
                   config=dict(getattr(m, 'generator', m).config), proteins=dict(self.dls.proteins),
                   theta=getattr(m, 'generator', m).theta.weight.detach().cpu().clone(), norm=dict(self.dls.norm),
-                  size=self.dls.size, opt=_opt_state(self.learn.opt), train_rng=list(getattr(self.dls.train, 'dl', self.dls.train).rng.getstate()[1]),
+                  size=self.dls.size, pixel_size=train_pixel_size(self.dls), opt=_opt_state(self.learn.opt), train_rng=list(getattr(self.dls.train, 'dl', self.dls.train).rng.getstate()[1]),
                   history=self.history, losses=self.losses, best=self.best, monitor=self.monitor,
                   **(self.extra(self.learn) if self.extra else {}))
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -346,57 +352,104 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
     predict_grid(build_model(ck), dls, n=4, path=out/'predictions.png'); plt.close('all')
     print(f"done: {out/'last.pth'} (best: {out/'best.pth'}), {out/'log.csv'}, {out/'loss.png'}, {out/'predictions.png'}")
 
-# %% ../nbs/03_train.ipynb #20517d02
+# %% ../nbs/03_train.ipynb #19d6faf9
+def cpu_bf16() -> bool:
+    "Whether this CPU has native bfloat16 arithmetic (AVX-512 BF16 or AMX), where bf16 autocast pays off."
+    try: flags = set(Path('/proc/cpuinfo').read_text().split())
+    except OSError: return False
+    return bool(flags & {'avx512_bf16', 'amx_bf16'})
+
+def tile_starts(n:int, # image side, pixels
+                tile:int, # tile side
+                overlap:int # at least this many pixels shared by neighbouring tiles
+               ) -> list:
+    "Evenly spaced start offsets of tiles of side `tile` covering 0..n (just [0] when n <= tile)."
+    if n <= tile: return [0]
+    k = math.ceil((n - overlap) / (tile - overlap))
+    return [round(i * (n - tile) / (k - 1)) for i in range(k)]
+
+def blend_window(tile:int, overlap:int) -> np.ndarray:
+    "1-D blending weight of a tile: a raised-cosine ramp over `overlap` pixels at each end, 1 in between, never 0."
+    w = np.ones(tile, np.float32)
+    r = (np.sin(np.pi / 2 * (np.arange(overlap) + 0.5) / overlap) ** 2).astype(np.float32)
+    w[:overlap], w[tile - overlap:] = r, r[::-1]
+    return w
+
+# %% ../nbs/03_train.ipynb #36599388
+def forward_proteins(model:ProteinUNet, # in eval mode (or with dropout on, for samples)
+                     x:torch.Tensor, # 1×1×H×W normalized nucleus; H, W multiples of 2**(depth-1)
+                     pids:torch.Tensor, # P protein ids (repeats allowed: samples)
+                     chunk:int=2): # proteins decoded together: bounds memory
+    "P×H×W predictions for one nucleus image, the encoder levels that do not see the protein run only once."
+    u = model.unet
+    if u.cond not in ('film', 'bottleneck') or not u.padding:   # the protein enters at the input (or nowhere)
+        return torch.cat([model(x.expand(len(p), -1, -1, -1), p) for p in pids.split(chunk)])[:, 0]
+    n_shared = u.depth - (u.cond == 'bottleneck')
+    skips, h = [], x
+    for i in range(n_shared):
+        h = u.down[i](F.max_pool2d(h, 2) if i else h); skips.append(h)
+    out = []
+    for p in pids.split(chunk):
+        c, sk = model.theta(p), [s.expand(len(p), -1, -1, -1) for s in skips]
+        if n_shared < u.depth:
+            h = F.max_pool2d(sk[-1], 2)
+            sk.append(u.down[-1](torch.cat([h, c[..., None, None].expand(-1, -1, *h.shape[-2:])], 1)))
+        h = sk[-1]
+        if u.film is not None: h = u.film[0](h, c)
+        for j, up in enumerate(u.up):
+            h = up(h, sk[-j - 2])
+            if u.film is not None: h = u.film[j + 1](h, c)
+        h = u.last(h)
+        out.append(torch.sigmoid(h) if u.out_act == 'sigmoid' else h)
+    return torch.cat(out)[:, 0]
+
+# %% ../nbs/03_train.ipynb #a3e2d53b
+def _piece(model, nuc:np.ndarray, pids, chunk, bf16, dev) -> np.ndarray:
+    "P×h×w predictions for an h×w normalized piece: padded like `CondUNet` to its multiple, then cropped back."
+    h0, w0 = nuc.shape; m = 2 ** (model.unet.depth - 1); ph, pw = (-h0) % m, (-w0) % m
+    x = torch.from_numpy(np.ascontiguousarray(nuc))[None, None].to(dev)
+    if ph or pw: x = F.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2), mode='reflect' if min(h0, w0) > max(ph, pw) else 'replicate')
+    with torch.inference_mode(), torch.autocast(dev.type, torch.bfloat16, enabled=bf16):
+        y = forward_proteins(model, x.contiguous(memory_format=torch.channels_last), pids, chunk)
+    return y[:, ph // 2:ph // 2 + h0, pw // 2:pw // 2 + w0].float().cpu().numpy()
+
+def _tiled(model, nuc, pids, chunk, bf16, dev, tile, overlap) -> np.ndarray:
+    "P×H×W predictions, tile by tile, blended with `blend_window` weights."
+    (H, W), P = nuc.shape, len(pids)
+    ys, xs = tile_starts(H, tile, overlap), tile_starts(W, tile, overlap)
+    if len(ys) * len(xs) == 1: return _piece(model, nuc, pids, chunk, bf16, dev)
+    th, tw = min(tile, H), min(tile, W)
+    w = np.outer(blend_window(th, overlap) if len(ys) > 1 else np.ones(th, np.float32),
+                 blend_window(tw, overlap) if len(xs) > 1 else np.ones(tw, np.float32))
+    acc, wsum = np.zeros((P, H, W), np.float32), np.zeros((H, W), np.float32)
+    for y in ys:
+        for x in xs:
+            acc[:, y:y + th, x:x + tw] += w * _piece(model, nuc[y:y + th, x:x + tw], pids, chunk, bf16, dev)
+            wsum[y:y + th, x:x + tw] += w
+    return acc / wsum
+
+# %% ../nbs/03_train.ipynb #7ed2541e
 def predict_fov(model:nn.Module, # from `build_model`
-                img:np.ndarray, # 2×H×W raw field of view (nucleus, protein) or H×W nucleus
-                pid:int, # protein id to paint
+                img:np.ndarray, # 2×H×W raw field of view (nucleus, protein), or H×W / 1×H×W nucleus
+                pid, # protein id to paint, or a list of ids
                 norm:dict=NORM, # the checkpoint's normalization
                 samples:int=1, # >1: that many generations with dropout (and a GAN's pixel noise) on
-                device=None): # torch device (default: the model's)
-    "Predicted protein image (H×W float32, normalized units; K×H×W when `samples` > 1) for one field of view."
-    nuc = normalize(img[None] if img.ndim == 2 else img[:1], **norm)
+                device=None, # torch device (default: the model's)
+                tile:int=1024, # larger images go through in overlapping tiles of this side (bounded memory)
+                overlap:int=128, # pixels shared by neighbouring tiles
+                bf16:bool|None=None, # bfloat16 autocast; None: on a GPU that has it (not on a CPU, see `cpu_bf16`)
+                chunk:int=2): # proteins (× samples) decoded together
+    "Predicted protein image (H×W float32, normalized units); K×H×W with `samples` > 1; P×... for a list of ids."
+    nuc = normalize(img[None] if img.ndim == 2 else img[:1], **norm)[0]
     dev = device or next(model.parameters()).device
-    x = torch.from_numpy(nuc)[None].to(dev).contiguous(memory_format=torch.channels_last)
+    if bf16 is None: bf16 = dev.type == 'cuda' and torch.cuda.is_bf16_supported()
+    ids = [pid] if np.ndim(pid) == 0 else list(pid)
+    pids = torch.tensor(ids, device=dev).repeat_interleave(samples)
     model.eval()
     if samples > 1:
         for mod in model.modules():
             if isinstance(mod, (nn.Dropout, PixelNoise)): mod.train()
-    bf16 = dev.type == 'cuda' and torch.cuda.is_bf16_supported()
-    with torch.inference_mode(), torch.autocast(dev.type, torch.bfloat16, enabled=bf16):
-        out = torch.cat([model(x, torch.tensor([pid], device=dev)) for _ in range(samples)])
-    model.eval()
-    out = out[:, 0].float().cpu().numpy()
-    return out[0] if samples == 1 else out
-
-# %% ../nbs/03_train.ipynb #888a7032
-@cli
-def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression or GAN
-                 img_dir:str, # image folder
-                 img_list:str, # image list CSV: which images to predict
-                 out_dir:str, # predictions go here, mirroring each image's relative path (float32 TIFF)
-                 as_protein:str=None, # paint this protein into every image instead of each image's own
-                 samples:int=1, # generations per image (dropout on; for GAN checkpoints): writes their mean and std
-                 raw_samples:bool=False, # with --samples: write the K draws themselves instead of mean and std
-                 seed:int=0, # random seed of the samples (the same seed, the same draws)
-                 num_threads:int=2): # torch threads
-    "Predict the protein channel of every listed image at full size."
-    ck = load_checkpoint(model); net = build_model(ck).to(default_device(), memory_format=torch.channels_last)
-    _threads(num_threads)
-    if samples < 1: raise ProtlocError(f'--samples must be >= 1, not {samples}')
-    prots = ck['proteins']
-    if as_protein is not None and as_protein not in prots: raise unknown_protein(as_protein, prots, model)
-    rows = read_image_list(img_list)
-    for r in rows:
-        name = as_protein or r['protein']
-        if name not in prots: raise unknown_protein(name, prots, f'{img_list} ({r["path"]}) vs {model}')
-    for r in rows: check_fov(Path(img_dir)/r['path'])   # every header first: a bad file stops the run before any write
-    out_dir = Path(out_dir)
-    torch.manual_seed(seed)
-    for r in rows:
-        p = predict_fov(net, read_fov(Path(img_dir)/r['path']), prots[as_protein or r['protein']], ck['norm'], samples)
-        dst = (out_dir/r['path']).with_suffix('.tif')
-        meta = {'axes': 'YX'}
-        if samples > 1 and not raw_samples: p, meta = np.stack([p.mean(0), p.std(0)]), {'axes': 'CYX', 'Labels': ['mean', 'std']}
-        elif samples > 1: meta = {'axes': 'CYX', 'Labels': [f'sample {k}' for k in range(samples)]}
-        with atomic_write(dst, None) as tmp: tifffile.imwrite(tmp, p.astype(np.float32), imagej=True, metadata=meta)
-    print(f'{len(rows)} predictions in {out_dir}')
+    try: out = _tiled(model, nuc, pids, chunk, bf16, dev, tile, overlap).reshape(len(ids), samples, *nuc.shape)
+    finally: model.eval()
+    if samples == 1: out = out[:, 0]
+    return out[0] if np.ndim(pid) == 0 else out
