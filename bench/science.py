@@ -6,7 +6,7 @@ mean and std of K samples with dropout on (the GAN's prediction itself has dropo
 it): PCC of the mean, Spearman of std vs error. Every ablation is a row.
 Writes bench/science/{scores,families,checks,theta}.csv and figures in nbs/images/science/.
 Run: `python bench/science.py` (CPU; on a CUDA machine the models train there; `--jobs N` trains N at once)."""
-import argparse, json, os, subprocess, sys, time
+import argparse, json, subprocess, sys, time
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 
@@ -117,7 +117,8 @@ def checks(fams, theta, times):
     rows += [(f'train wall time, s: {k}', v, '', True) for k, v in times.items()]
     return pd.DataFrame(rows, columns=['check', 'value', 'target', 'pass'])
 
-def figures(a, scores):
+def figures(a):
+    "The comparison grid (truth | regression | GAN | mean and std of its samples | nucleus), theta PCA, PCC per epoch."
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     from protloc.data import read_image_list, read_fov, load_theta
     from protloc.dataset import normalize
@@ -183,6 +184,6 @@ if __name__ == '__main__':
     chk.to_csv(OUT/'checks.csv', index=False, float_format='%.4f'); theta.to_csv(OUT/'theta.csv', index=False, float_format='%.4f')
     (OUT/'setup.json').write_text(json.dumps(dict(vars(a), device='cuda' if torch.cuda.is_available() else 'cpu', wall_s=round(time.time() - t0),
                                                    torch_threads=a.threads), indent=1))
-    figures(a, scores)
+    figures(a)
     pd.set_option('display.width', 250); pd.set_option('display.max_columns', 20)
     print(fams.round(3).to_string(index=False)); print(theta.round(3).to_string(index=False)); print(chk.to_string(index=False))

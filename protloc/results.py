@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from scipy import ndimage
 from .dataset import NORM, normalize
 from .train import _green, _threads, build_model, load_checkpoint, pcc, predict_fov, show_grid
-from .pix2pix import METRICS, center_crop, compartment_error, score_image, uncertainty_spearman
+from .pix2pix import METRICS, center_crop, compartment_error, sample_stats, score_image, uncertainty_spearman
 from .embed import read_families
 
 # %% auto #0
@@ -61,7 +61,7 @@ def prediction_and_spread(model, ck:dict, # from `load_models`
     if ck['kind'] != 'gan' or samples < 2: return pred, None, None
     torch.manual_seed(0)   # the same draws every time: tables and figures are reproducible
     draws = predict_fov(model, img, pid, ck['norm'], samples=samples)
-    return pred, draws.mean(0), draws.std(0)
+    return (pred, *sample_stats(draws))
 
 # %% ../nbs/06_results.ipynb #f472f29a
 EXTRA = ('compartment_error', 'pcc_mean_of_samples', 'uncertainty_spearman')   # beside `METRICS`; the last two for GANs
