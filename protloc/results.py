@@ -15,6 +15,8 @@ from .dataset import NORM, normalize
 from .train import _green, _threads, build_model, load_checkpoint, pcc, predict_fov, show_grid
 from .pix2pix import METRICS, center_crop, compartment_error, sample_stats, score_image, uncertainty_spearman
 from .embed import read_families
+from .predict import find_images
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['EXTRA', 'load_models', 'wrong_ids', 'mean_images', 'prediction_and_spread', 'eval_models', 'summarize',
@@ -202,55 +204,60 @@ def eval_main(model:list, # checkpoints (.pth) to compare, regression and/or GAN
 # %% ../nbs/06_results.ipynb #9f73ee96
 class Explorer:
     "State and drawing of the ipywidgets explorer (see `explore`); usable without a browser for tests."
-    def __init__(self, models:dict, img_dir, rows:list, crop:int|None=256):
-        self.models, self.img_dir, self.crop = models, Path(img_dir), crop
-        self.by_protein = {}
-        for r in rows: self.by_protein.setdefault(r['protein'], []).append(r['path'])
+    def __init__(self, models:dict, img_dir, rows:list|None, crop:int|None=256): # rows None: every TIFF of `img_dir`, nucleus only
+        self.models, self.img_dir, self.crop, self.nucleus_only = models, Path(img_dir), crop, rows is None
         self.all_proteins = sorted(set().union(*(ck['proteins'] for _, ck in models.values())))
+        self.by_protein = {}
+        if rows is None: self.by_protein = dict.fromkeys(self.all_proteins, [str(p) for p in find_images(img_dir)])
+        else:
+            for r in rows: self.by_protein.setdefault(r['protein'], []).append(r['path'])
         self.predict = functools.lru_cache(maxsize=512)(self._predict)
         self.image = functools.lru_cache(maxsize=64)(self._image)
 
     def _image(self, path):
-        return center_crop(read_fov(self.img_dir/path), self.crop)
+        return center_crop(read_fov(self.img_dir/path, (0,) if self.nucleus_only else (0, 1)), self.crop)
     def _predict(self, model, path, protein):
         m, ck = self.models[model]
         if protein not in ck['proteins']: return None, None
         p, _, sd = prediction_and_spread(m, ck, self.image(path), ck['proteins'][protein])
         return np.clip(p, 0, 1), None if sd is None else sd / max(sd.max(), 1e-6)
 
-    def columns(self, protein:str, path:str, models=(), as_protein:str|None=None) -> dict:
-        "nucleus | truth | one column per model, a GAN's followed by its uncertainty (None where a model does not know the protein)."
+    def columns(self, protein:str, path:str, models=(), as_protein=None) -> dict: # as_protein: a name or a list of names
+        "nucleus | truth (if any) | per model and protein a column, a GAN's followed by its uncertainty (None: protein unknown)."
         img = self.image(path)
-        cols = {'nucleus': normalize(img[:1])[0], 'truth': normalize(img[1:])[0]}
+        cols = {'nucleus': normalize(img[:1])[0], **({} if self.nucleus_only else {'truth': normalize(img[1:])[0]})}
         for k in models:
-            name = k + (f' as {as_protein}' if as_protein else '')
-            cols[name], sd = self.predict(k, path, as_protein or protein)
-            if self.models[k][1]['kind'] == 'gan': cols[f'{name} std'] = sd
+            for a in [as_protein] if as_protein is None or isinstance(as_protein, str) else as_protein:
+                name = k + (f' as {a}' if a else '')
+                cols[name], sd = self.predict(k, path, a or protein)
+                if self.models[k][1]['kind'] == 'gan': cols[f'{name} std'] = sd
         return cols
 
-    def draw(self, protein, path, models=(), as_protein=None, scale:float=3.):
-        "Plot the columns in one row; returns the figure."
-        cols = self.columns(protein, path, models, as_protein)
-        fig, axs = plt.subplots(1, len(cols), figsize=(scale * len(cols), scale), squeeze=False)
-        for ax, (k, im) in zip(axs[0], cols.items()):
-            if im is None: ax.text(.5, .5, 'protein unknown\nto this model', ha='center', va='center'); im = np.zeros((2, 2))
-            ax.imshow(im, cmap='gray' if k == 'nucleus' else _green(), vmin=0, vmax=1)
-            ax.set_title(k, fontsize=9); ax.set_xticks([]); ax.set_yticks([])
-        fig.tight_layout()
-        return fig
+# %% ../nbs/06_results.ipynb #df06bd30
+@patch
+def draw(self:Explorer, protein, path, models=(), as_protein=None, scale:float=3.):
+    "Plot the columns in one row; returns the figure."
+    cols = self.columns(protein, path, models, as_protein)
+    fig, axs = plt.subplots(1, len(cols), figsize=(scale * len(cols), scale), squeeze=False)
+    for ax, (k, im) in zip(axs[0], cols.items()):
+        if im is None: ax.text(.5, .5, 'protein unknown\nto this model', ha='center', va='center'); im = np.zeros((2, 2))
+        ax.imshow(im, cmap='gray' if k == 'nucleus' else _green(), vmin=0, vmax=1)
+        ax.set_title(k, fontsize=9); ax.set_xticks([]); ax.set_yticks([])
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/06_results.ipynb #96143cc9
 def explore(models, # checkpoint paths, or a dict from `load_models`
             img_dir, # image folder
-            img_list, # image list CSV (or its rows)
+            img_list=None, # image list CSV (or its rows); None: every TIFF under img_dir, nucleus only (your own images)
             split:str='valid', # which images to offer: valid, train or all
             crop:int|None=256): # central crop shown (None: whole images)
-    "An ipywidgets explorer: protein (searchable), image, models, and 'paint as' another protein."
+    "An ipywidgets explorer: protein (searchable), image, models, and 'paint as' other proteins (comma-separated: side by side)."
     import ipywidgets as W
     from IPython.display import display
     models = models if isinstance(models, dict) else load_models(models)
-    rows = read_image_list(img_list) if not isinstance(img_list, list) else img_list
-    rows = [r for r in rows if split == 'all' or r['split'] == split]
+    rows = None if img_list is None else read_image_list(img_list) if not isinstance(img_list, list) else img_list
+    if rows is not None: rows = [r for r in rows if split == 'all' or r['split'] == split]
     ex = Explorer(models, img_dir, rows, crop)
     prots = sorted(ex.by_protein)
     w_prot = W.Combobox(options=prots, value=prots[0], description='protein', ensure_option=True)
@@ -262,7 +269,7 @@ def explore(models, # checkpoint paths, or a dict from `load_models`
         p = w_prot.value
         if p not in ex.by_protein: return
         if w_img.value not in ex.by_protein[p]: w_img.options = ex.by_protein[p]; return   # the image change redraws
-        as_p = w_as.value if w_as.value in ex.all_proteins else None
+        as_p = [a for a in map(str.strip, w_as.value.split(',')) if a in ex.all_proteins] or None
         with out:
             out.clear_output(wait=True)
             fig = ex.draw(p, w_img.value, w_mod.value, as_p); display(fig); plt.close(fig)
