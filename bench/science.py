@@ -54,7 +54,7 @@ def score_all(a):
     "Per (model, held-out image) scores, the metrics of `protloc.pix2pix`."
     from protloc.data import read_image_list, read_fov
     from protloc.dataset import normalize
-    from protloc.train import load_checkpoint, build_model, predict_fov, pcc
+    from protloc.train import load_checkpoint, build_model, pcc
     from protloc.pix2pix import sharpness, hallucination, compartment_error, uncertainty_spearman
     from protloc.results import prediction_and_spread
     from protloc.embed import read_families

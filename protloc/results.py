@@ -76,7 +76,7 @@ def eval_models(models:dict, # from `load_models`
                 families:dict|None=None, # protein -> family
                 norm:dict=NORM, # normalization of images and truth
                 progress:bool=False, # show a fastprogress bar
-                samples:int=8): # GAN draws per image (its prediction is the first; mean and std from all)
+                samples:int=8): # GAN draws per image with dropout on, for the mean and std (its prediction has dropout off)
     "Scores per (model, image): a DataFrame with model, path, protein, family, the `METRICS` and `EXTRA`."
     means = mean_images(train_rows, img_dir, norm) if train_rows else {}
     wrong = {name: wrong_ids(ck['proteins']) for name, (m, ck) in models.items()}
@@ -125,8 +125,8 @@ def results_grid(models:dict, # from `load_models` (or name -> (model, checkpoin
                  crop:int|None=256, # show the central crop×crop pixels (None: whole images)
                  as_protein:str|None=None, # paint this protein instead of each image's own
                  path=None, # save the PNG here too (atomically)
-                 samples:int=8): # GAN draws: its column shows one, a `std` column beside it their spread (scaled to its max)
-    "Truth | each model (a GAN: a sample, then its uncertainty) | nucleus on held-out images; returns the figure."
+                 samples:int=8): # GAN draws: a `std` column beside the GAN's prediction shows their spread (scaled to its max)
+    "Truth | each model (a GAN: its prediction, then its uncertainty) | nucleus on held-out images; returns the figure."
     gans = [k for k, (m, ck) in models.items() if ck['kind'] == 'gan' and samples > 1]
     cols = {'truth': [], **{c: [] for k in models for c in ([k, f'{k} std'] if k in gans else [k])}, 'nucleus': []}
     px = None
@@ -169,7 +169,7 @@ def eval_main(model:list, # checkpoints (.pth) to compare, regression and/or GAN
               families:str=None, # families.csv (default: the one next to IMG_LIST, if any)
               n_show:int=4, # held-out images in the figures
               crop:int=256, # central crop shown in the figures (pixels)
-              samples:int=8, # GAN draws per image: its prediction is the first, the mean and std (uncertainty) come from all
+              samples:int=8, # GAN draws per image with dropout on: their mean and std (the uncertainty); the prediction has dropout off
               num_threads:int=2): # torch threads
     "Score checkpoints on held-out images against baselines; write metrics and figures, print the table."
     _threads(num_threads)
