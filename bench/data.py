@@ -1,24 +1,25 @@
 """Data-layer benchmark (issue: foundation): DataLoader throughput (crops/s) and peak RSS for a small and a
 10x larger synthetic set, and how long DataLoaders take to build for OpenCell's scale (1300 proteins x 5 images
 of 1024^2). Run: `python bench/data.py` (sets are cached in bench/.cache). Prints one Markdown table."""
-import argparse, os, resource, shutil, subprocess, sys, time, json
+import argparse, os, subprocess, sys, time, json
 from multiprocessing import Pool
 from pathlib import Path
-import numpy as np
 
 CACHE = Path(__file__).parent/'.cache'
 
 def _write_protein(args):
-    from protloc.data import synth_protein_params, synth_fov, write_tiff, fov_name
+    from protloc.synth import synth_protein_params, synth_fov
+    from protloc.data import write_tiff, fov_name
     out, i, n_images, size, seed = args
     p = synth_protein_params(i, seed)
     for j in range(n_images):
         write_tiff(Path(out)/f"{p['gene']}_{p['ensg']}"/fov_name(p['gene'], p['ensg'], i + 1, i * 100 + j), synth_fov(p, size, seed, j))
 
-def make_set(name, n_proteins, n_images, size, procs=2):
-    "Write (once) a synthetic set with the real generator, in parallel; returns its folder and the seconds spent."
-    from protloc.data import write_annotations, synth_protein_params, ANNOTATIONS_CSV
-    out = CACHE/name
+def make_set(name, n_proteins, n_images, size, procs=2, cache=CACHE):
+    "Write (once) `write_synthetic`'s set (seed 0) under `cache`, in parallel; returns its folder and the seconds spent."
+    from protloc.synth import write_annotations, synth_protein_params
+    from protloc.data import ANNOTATIONS_CSV
+    out = Path(cache)/name
     if (out/'done').exists():
         write_annotations(out/ANNOTATIONS_CSV, [synth_protein_params(i) for i in range(n_proteins)])
         return out, 0.
@@ -30,7 +31,8 @@ def make_set(name, n_proteins, n_images, size, procs=2):
 
 def linked_set(name, pool_dir, n_proteins, n_images):
     "OpenCell's scale without generating 6500 images: every file is a hard link to one of the pool's real TIFFs."
-    from protloc.data import synth_protein_params, fov_name
+    from protloc.synth import synth_protein_params
+    from protloc.data import fov_name
     out = CACHE/name
     if (out/'done').exists(): return out
     pool = sorted(pool_dir.glob('*/*.tif'))

@@ -11,7 +11,7 @@
   the share of the nuclear one inside nuclei, next to the truth's.
 
 usage: python bench/predict.py [--threads 2] [--quick]"""
-import argparse, json, os, subprocess, sys, tempfile, time
+import argparse, os, subprocess, sys, tempfile, time
 from pathlib import Path
 import numpy as np, torch
 
@@ -23,13 +23,13 @@ def matmul_peak(dtype, n=4096, reps=3):
 
 def flops_per_image(m, size, n_prot):
     from torch.utils.flop_counter import FlopCounterMode
-    from protloc.train import forward_proteins
+    from protloc.predict import forward_proteins
     x = torch.rand(1, 1, 256, 256)   # a convolution's FLOPs grow with the pixels: count at 256², scale up
     with FlopCounterMode(display=False) as fc, torch.inference_mode(): forward_proteins(m, x, torch.arange(n_prot), chunk=2)
     return fc.get_total_flops() * (size / 256) ** 2
 
 def speed(m, size, n_prot, bf16, reps):
-    from protloc.train import predict_fov
+    from protloc.predict import predict_fov
     img = np.random.default_rng(0).integers(400, 4000, (size, size)).astype(np.uint16)
     predict_fov(m, img[:256, :256], list(range(n_prot)), bf16=bf16)   # warm-up
     t = time.perf_counter()
@@ -39,7 +39,7 @@ def speed(m, size, n_prot, bf16, reps):
 CHILD = r'''
 import sys, numpy as np, torch
 from protloc.unet import ProteinUNet
-from protloc.train import predict_fov, cpu_bf16
+from protloc.predict import predict_fov, cpu_bf16
 torch.set_num_threads(int(sys.argv[2])); size = int(sys.argv[1])
 m = ProteinUNet(20, 32, depth=4, wf=5).eval().to(memory_format=torch.channels_last)
 img = np.random.default_rng(0).integers(400, 4000, (size, size)).astype(np.uint16)
@@ -53,9 +53,13 @@ def peak_rss_mb(size, threads):
 
 def locality(threads, far_px=60, size=512, n_fields=4, fig=None, ckpt=None):
     "Share of predicted vs true signal far from nuclei (cytoplasmic) and inside nuclei (nucleoplasm), on unseen fields."
-    from protloc.data import prep, run_cli, synth_cells, synth_fov, synth_protein_params, write_synthetic
+    from protloc.data import prep
+    from protloc.testing import run_cli
+    from protloc.synth import synth_cells, synth_fov, synth_protein_params, write_synthetic
     from protloc.dataset import normalize
-    from protloc.train import build_model, load_checkpoint, predict_fov
+    from protloc.checkpoint import build_model, load_checkpoint
+    from protloc.predict import predict_fov
+    from protloc.metrics import nucleus_share
     tmp = Path(tempfile.mkdtemp())
     write_synthetic(tmp/'s', n_proteins=10, n_images=6, size=256, seed=0)
     f = prep(tmp/'s', tmp/'p', theta_dim=8)
@@ -78,9 +82,9 @@ def locality(threads, far_px=60, size=512, n_fields=4, fig=None, ckpt=None):
             img = synth_fov(p, size, 0, j)
             g = synth_cells(size, np.random.default_rng([0, int(p['ensg'][4:]), j, 2]))   # the same geometry synth_fov drew
             m = g['d_out'] > far_px if where == 'far' else g['nuc'] > 0
-            pred = predict_fov(net, img[0], ck['proteins'][p['gene']], ck['norm']).clip(0)
+            pred = predict_fov(net, img[0], ck['proteins'][p['gene']], ck['norm'])
             truth = normalize(img[1:], **ck['norm'])[0]
-            sh.append((pred[m].sum() / pred.sum(), truth[m].sum() / truth.sum(), m.mean()))
+            sh.append((nucleus_share(pred, m), nucleus_share(truth, m), m.mean()))   # share of the (non-negative) signal in m
         out[fam] = np.mean(sh, 0)
     return out
 
@@ -88,7 +92,7 @@ def main():
     ap = argparse.ArgumentParser(); ap.add_argument('--threads', type=int, default=2); ap.add_argument('--quick', action='store_true')
     a = ap.parse_args(); torch.set_num_threads(a.threads)
     from protloc.unet import ProteinUNet
-    from protloc.train import cpu_bf16
+    from protloc.predict import cpu_bf16
     m = ProteinUNet(20, 32, depth=4, wf=5).eval().to(memory_format=torch.channels_last)
     reps, size = 1 if a.quick else 2, 1024
     peak = {d: matmul_peak(d) for d in (torch.float32, torch.bfloat16)}

@@ -2,23 +2,22 @@
 `bench/gan.py` (trained if missing, same settings), trains the nuclear-only regression U-Net, then runs
 `protloc_eval` with `--shuffle_ids` on the held-out images and writes metrics and figures to `nbs/images/results/`.
 Run: `python bench/results.py` (after the two benches, about 4 minutes; without them about 30)."""
-import argparse, os, shutil, subprocess, sys, time
+import argparse, os, shutil, subprocess, sys
 from pathlib import Path
-import torch
-from protloc.data import prep, read_image_list, load_proteins, run_cli
-from protloc.dataset import protein_dls
-from protloc.train import regression_learner, load_checkpoint
+from common import CACHE, fit_regression, split
+from protloc.core import set_threads
+from protloc.data import prep, read_image_list
+from protloc.testing import run_cli
 from protloc.results import load_models, results_grid
-from fastai.callback.progress import ProgressCallback
 
-HERE = Path(__file__).parent; CACHE = HERE/'.cache'
+HERE = Path(__file__).parent
 OUT = HERE.parent/'nbs'/'images'/'results'
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--epochs', type=int, default=12); ap.add_argument('--out', default=str(OUT))
     a = ap.parse_args()
-    torch.set_num_threads(2)
+    set_threads(2)
     d, prep_dir = CACHE/'reg_30x4_192', CACHE/'reg_prep_30'
     need = [CACHE/'reg_run_film'/'last.pth', CACHE/'reg_run_baseline'/'last.pth']
     if not all(p.exists() for p in need): subprocess.run([sys.executable, HERE/'regression.py'], check=True)
@@ -28,11 +27,7 @@ if __name__ == '__main__':
     # the seed's second experiment: regression on the nuclear proteins only (same budget as the regression bench)
     nuc = prep(d, CACHE/'reg_prep_30_nuclear', families=['nuclear'], theta_dim=32)
     nuc_ck = CACHE/'reg_run_nuclear'/'last.pth'
-    if not nuc_ck.exists():
-        torch.manual_seed(0)
-        dls = protein_dls(d, nuc['img_list'], nuc['protein_list'], size=96, bs=16, crops_per_image=4, num_workers=1, seed=0)
-        learn = regression_learner(dls, nuc_ck.parent, emb_dim=32, cond='film', depth=4, wf=4); learn.remove_cb(ProgressCallback)
-        t = time.time(); learn.fit_one_cycle(a.epochs, 5e-3); print(f'nuclear-only regression: {time.time() - t:.0f} s')
+    if not nuc_ck.exists(): print(f"nuclear-only regression: {fit_regression(d, nuc, nuc_ck.parent, epochs=a.epochs):.0f} s")
     runs = CACHE/'results_runs'; shutil.rmtree(runs, ignore_errors=True)
     named = {'regression': need[0], 'regression_nuclear': nuc_ck, 'agnostic': need[1],
              'gan_random_theta': gans[0], 'gan_regression_theta': gans[1], 'gan_regression_theta_bottleneck': gans[2]}
@@ -43,7 +38,7 @@ if __name__ == '__main__':
     print(r.stdout); print(r.stderr[-2000:], file=sys.stderr)
     if r.returncode: sys.exit(r.returncode)
     ms = load_models([runs/k/'last.pth' for k in ['regression', 'gan_random_theta', 'gan_regression_theta']])
-    valid = [x for x in read_image_list(prep_dir/'images.csv') if x['split'] == 'valid']
+    valid = split(read_image_list(prep_dir/'images.csv'), 'valid')
     pick = [valid[i] for i in range(0, len(valid), max(1, len(valid) // 4))][:4]   # four different proteins
     results_grid(ms, pick, d, crop=192, path=out/'compare.png')
     for f in ['scores.csv']: (out/f).unlink(missing_ok=True)   # per-image scores stay out of the repo

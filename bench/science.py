@@ -8,7 +8,8 @@ Writes bench/science/{scores,families,checks,theta}.csv and figures in nbs/image
 Run: `python bench/science.py` (CPU; on a CUDA machine the models train there; `--jobs N` trains N at once)."""
 import argparse, json, subprocess, sys, time
 from pathlib import Path
-import numpy as np, pandas as pd, torch
+import pandas as pd, torch
+from data import make_set   # the data bench's cached synthetic sets (write_synthetic's, in parallel)
 
 HERE = Path(__file__).parent
 CACHE, OUT, FIG = HERE/'.cache'/'science', HERE/'science', HERE.parent/'nbs'/'images'/'science'
@@ -26,14 +27,13 @@ MODELS = {
 def slug(name): return ''.join(c if c.isalnum() else '_' for c in name).strip('_')
 
 def data(n_proteins, size):
-    from protloc.data import write_synthetic, prep
-    d = CACHE/f'synth_{n_proteins}x4_{size}'
-    if not (d/'done').exists(): write_synthetic(d, n_proteins, 4, size, seed=0); (d/'done').write_text('')
+    from protloc.data import prep
+    d, _ = make_set(f'synth_{n_proteins}x4_{size}', n_proteins, 4, size, cache=CACHE)
     return d, prep(d, CACHE/f'prep_{n_proteins}_{size}', theta_dim=32)
 
 def train_one(name, a):
     "Train one model with `protloc_train`'s own function; its checkpoint goes to CACHE/<slug>/."
-    from protloc.train import train_main
+    from protloc.pix2pix import train_main
     from protloc.embed import theta_main
     d, files = data(a.proteins, a.size)
     kind, kw = MODELS[name]; kw = dict(kw)
@@ -50,38 +50,35 @@ def train_one(name, a):
         train_main(**common, is_gan=True, pix2pix_gen=True, theta_file=str(tf), **kw)
     (CACHE/slug(name)/'train_s.txt').write_text(f'{time.time() - t:.1f}')
 
+COLUMNS = ['model', 'kind', 'family', 'protein', 'path', 'pcc', 'sharpness', 'intensity', 'compartment_error', 'hallucination',
+           'pcc_mean_of_samples', 'sharpness_mean_of_samples', 'uncertainty_spearman']   # of scores.csv
+
 def score_all(a):
-    "Per (model, held-out image) scores, the metrics of `protloc.pix2pix`."
-    from protloc.data import read_image_list, read_fov
-    from protloc.dataset import normalize
-    from protloc.train import load_checkpoint, build_model, pcc
-    from protloc.pix2pix import sharpness, hallucination, compartment_error, uncertainty_spearman
-    from protloc.results import prediction_and_spread
+    "Per (model, held-out image) scores of `protloc.results.eval_models` (the metrics of `protloc.metrics`)."
+    from protloc.data import read_image_list
+    from protloc.results import load_models, eval_models
     from protloc.embed import read_families
     d, files = data(a.proteins, a.size)
-    fam = read_families(files['families'])
     valid = [r for r in read_image_list(files['img_list']) if r['split'] == 'valid']
-    pc = lambda p, t: float(pcc(torch.from_numpy(np.asarray(p, np.float32))[None], torch.from_numpy(t)[None]))
-    rows = []
-    for name, (kind, _) in MODELS.items():
-        ck = load_checkpoint(CACHE/slug(name)/'last.pth'); m = build_model(ck)
-        for r in valid:
-            img = read_fov(d/r['path']); t = normalize(img[1:], **ck['norm'])[0]; nuc = normalize(img[:1], **ck['norm'])[0]
-            pid = ck['proteins'][r['protein']]
-            p, mu, sd = prediction_and_spread(m, ck, img, pid, a.samples)   # a GAN: prediction with dropout off; mean and std of K draws
-            s = dict(model=name, kind=kind, family=fam[r['protein']], protein=r['protein'], path=r['path'], pcc=pc(p, t),
-                     sharpness=sharpness(p, t), intensity=float(np.clip(p, 0, None).mean() / max(t.mean(), 1e-9)),
-                     compartment_error=compartment_error(p, t, nuc), hallucination=hallucination(p, t))
-            if kind == 'gan':
-                s.update(pcc_mean_of_samples=pc(mu, t), sharpness_mean_of_samples=sharpness(mu, t),
-                         uncertainty_spearman=uncertainty_spearman(sd, mu, t))
-            rows.append(s)
-    return pd.DataFrame(rows)
+    models = dict(zip(MODELS, load_models([CACHE/slug(k)/'last.pth' for k in MODELS]).values()))
+    s = eval_models(models, d, valid, families=read_families(files['families']), norm=next(iter(models.values()))[1]['norm'],
+                    samples=a.samples)   # a GAN: its prediction with dropout off; the mean and std of K draws
+    s = s[s.model.isin(list(MODELS))].sort_values('model', key=lambda m: m.map(list(MODELS).index), kind='stable')  # model by model, as before
+    return s.assign(kind=s.model.map(lambda k: MODELS[k][0])).reindex(columns=COLUMNS).reset_index(drop=True)
+
+def family_table(scores):
+    "families.csv: the mean of each metric per model (family 'all', first) and per (model, family), by `protloc.results.summarize`."
+    from protloc.results import summarize
+    t = summarize(scores)
+    n, pairs = scores.model.nunique(), list(dict.fromkeys(zip(scores.model, scores.family)))
+    rank = {**{(m, 'all'): i for i, m in enumerate(dict.fromkeys(scores.model))}, **{k: n + i for i, k in enumerate(pairs)}}
+    t = t.iloc[sorted(range(len(t)), key=lambda i: rank[t.model[i], t.family[i]])]
+    return t[['model', *[m for m in METRICS if m in t], 'family']].reset_index(drop=True)
 
 def theta_table(a):
     "kNN family accuracy (k=3, leave-one-out) of each regression's learned theta and of the random theta."
     from protloc.data import load_theta
-    from protloc.train import load_checkpoint
+    from protloc.checkpoint import load_checkpoint
     from protloc.embed import knn_accuracy, read_families
     _, files = data(a.proteins, a.size); fam = read_families(files['families'])
     out = []
@@ -121,27 +118,26 @@ def figures(a):
     "The comparison grid (truth | regression | GAN | mean and std of its samples | nucleus), theta PCA, PCC per epoch."
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     from protloc.data import read_image_list, read_fov, load_theta
-    from protloc.dataset import normalize
-    from protloc.train import load_checkpoint, build_model, predict_fov, show_grid
-    from protloc.results import prediction_and_spread
+    from protloc.dataset import normalize, show_grid
+    from protloc.checkpoint import load_checkpoint
+    from protloc.results import load_models, prediction_and_spread
     from protloc.embed import read_families, plot_theta
     d, files = data(a.proteins, a.size); fam = read_families(files['families']); FIG.mkdir(parents=True, exist_ok=True)
     valid = [r for r in read_image_list(files['img_list']) if r['split'] == 'valid']
     show, seen = [], set()
     for r in valid:
         if fam[r['protein']] not in seen and len(show) < 5: show.append(r); seen.add(fam[r['protein']])
-    cks = {k: load_checkpoint(CACHE/slug(k)/'last.pth') for k in (REG, 'GAN, learned theta')}
-    ms = {k: build_model(c) for k, c in cks.items()}
+    (reg, ck), gan = load_models([CACHE/slug(k)/'last.pth' for k in (REG, 'GAN, learned theta')]).values()
     cols = {c: [] for c in ['truth', 'regression', 'GAN', f'GAN, mean of {a.samples}', 'GAN std', 'nucleus']}
-    for r in show:
-        img = read_fov(d/r['path']); ck = cks[REG]; pid = ck['proteins'][r['protein']]
+    for r in show:   # `results_grid`'s columns and a mean-of-samples column, which it does not draw
+        img = read_fov(d/r['path']); pid = ck['proteins'][r['protein']]
         cols['truth'].append(normalize(img[1:], **ck['norm'])[0]); cols['nucleus'].append(normalize(img[:1], **ck['norm'])[0])
-        cols['regression'].append(predict_fov(ms[REG], img, pid, ck['norm']).clip(0, 1))
-        p, mu, sd = prediction_and_spread(ms['GAN, learned theta'], cks['GAN, learned theta'], img, pid, a.samples)
+        cols['regression'].append(prediction_and_spread(reg, ck, img, pid)[0].clip(0, 1))
+        p, mu, sd = prediction_and_spread(*gan, img, pid, a.samples)
         cols['GAN'].append(p.clip(0, 1))
         cols[f'GAN, mean of {a.samples}'].append(mu.clip(0, 1)); cols['GAN std'].append((sd / max(sd.max(), 1e-6)))
     show_grid(cols, [f"{r['protein']} ({fam[r['protein']]})" for r in show], scale=2., path=FIG/'compare.png'); plt.close('all')
-    ck = cks[REG]; names = sorted(ck['proteins'], key=ck['proteins'].get); labels = [fam[n] for n in names]
+    names = sorted(ck['proteins'], key=ck['proteins'].get); labels = [fam[n] for n in names]
     fig, axs = plt.subplots(1, 2, figsize=(11, 4.2))
     plot_theta(load_theta(files['theta_file']), labels, 'random theta', ax=axs[0]); plot_theta(ck['theta'], labels, 'learned theta', ax=axs[1])
     fig.tight_layout(); fig.savefig(FIG/'theta_pca.png', dpi=80); plt.close('all')
@@ -174,9 +170,7 @@ if __name__ == '__main__':
             for i in range(0, len(group), a.jobs): run(group[i:i + a.jobs])
     times = {k: float((CACHE/slug(k)/'train_s.txt').read_text()) for k in MODELS}
     scores = score_all(a); theta = theta_table(a)
-    by = lambda df: df.groupby('model', sort=False)[[m for m in METRICS if m in df]].mean()
-    fams = pd.concat([by(scores).assign(family='all').reset_index(),
-                      scores.groupby(['model', 'family'], sort=False)[[m for m in METRICS if m in scores]].mean().reset_index()])
+    fams = family_table(scores)
     fams.attrs['spearman_median'] = float(scores[scores.model == 'GAN, learned theta'].uncertainty_spearman.median())
     chk = checks(fams, theta, times)
     OUT.mkdir(parents=True, exist_ok=True)

@@ -10,18 +10,18 @@
 
 Run: `python bench/speed.py` (about 10 minutes on 2 CPU cores; `--quick` for a smoke run). On a CUDA machine the
 same command measures the GPU paths (bf16, channels_last, pinned memory) because `protloc_train` switches them on."""
-import argparse, copy, json, os, statistics, subprocess, sys, tempfile, time
+import argparse, os, statistics, sys, tempfile, time
 from pathlib import Path
-import numpy as np, torch
+import torch
 sys.path.insert(0, str(Path(__file__).parent))
 from data import CACHE, make_set, linked_set   # noqa: E402 (the data bench's cached synthetic sets)
-from gan import TrainTimer, time_ratio as gan_time_ratio   # noqa: E402
+from common import fastai_vs_plain   # noqa: E402
+from gan import time_ratio as gan_time_ratio   # noqa: E402
 from protloc.data import prep, load_theta, read_fov
 from protloc.dataset import protein_dls
-from protloc.train import regression_learner, gpu_paths, save_checkpoint, CKPT_FORMAT, _threads
+from protloc.train import regression_learner, gpu_speedups
+from protloc.checkpoint import save_checkpoint, CKPT_FORMAT
 from fastai.callback.core import Callback
-from fastai.data.core import DataLoaders
-from fastai.data.load import DataLoader
 from fastai.torch_core import default_device
 
 def plain_regression(model, batches, opt_func):
@@ -37,19 +37,9 @@ def plain_regression(model, batches, opt_func):
 def regression_ratio(dls, n_iter, repeats, lr=3e-3, **kw):
     "Median s/iteration of `regression_learner` + `fit_one_cycle` and of the plain loop (same init, batches, optimizer)."
     batches = [dls.train.one_batch() for _ in range(n_iter)]
-    torch.manual_seed(0)
-    ref = regression_learner(dls, **kw)
-    init = ref.model
-    fa, pl = [], []
-    for r in range(repeats + 1):          # round 0 warms up
-        fdls = DataLoaders(DataLoader(batches, bs=None), DataLoader(batches[:1], bs=None))
-        learn = regression_learner(dls, **kw); learn.dls = fdls; learn.model = copy.deepcopy(init)
-        tt = TrainTimer(); learn.add_cb(tt)
-        learn.fit_one_cycle(1, lr)
-        p = plain_regression(copy.deepcopy(init), batches,
-                             lambda ps: torch.optim.AdamW(ps, lr=lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.01))
-        if r: fa.append(tt.times[0]); pl.append(p)
-    return statistics.median(fa), statistics.median(pl)
+    adamw = lambda ps: torch.optim.AdamW(ps, lr=lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.01)
+    return fastai_vs_plain(batches, lambda: regression_learner(dls, **kw), lambda learn: learn.fit_one_cycle(1, lr),
+                           lambda learn: plain_regression(learn.model, batches, adamw), repeats)
 
 class WaitTimer(Callback):
     "Per training batch: how long the loop waited for it (after_batch to the next before_batch), and the step itself."
@@ -66,7 +56,7 @@ def data_wait(img_dir, img_list, protein_list, size=256, bs=16, crops=4):
     dls = train_dls(img_dir, img_list, protein_list, size, bs, 0, 2, crops)   # num_threads 2 -> 1 worker (the default)
     t = time.perf_counter(); n = sum(1 for _ in dls.train); t_data = (time.perf_counter() - t) / n
     torch.manual_seed(0)
-    learn = regression_learner(dls); gpu_paths(learn)
+    learn = regression_learner(dls); gpu_speedups(learn)
     wt = WaitTimer(); learn.add_cb(wt)
     learn.fit_one_cycle(1, 3e-3)
     w, st = wt.waits[2:], wt.steps[2:]          # the first batches include worker start-up
@@ -105,8 +95,8 @@ def fake_checkpoint(path, n_proteins=30, **unet_kwargs):
 
 def predict_rate(pool, n=8, reps=3):
     "`protloc_predict` on `n` vs 2 images of 1024² (steady images/s, start-up excluded), and the bare forward pass."
-    from protloc.data import run_cli
-    from protloc.train import predict_fov
+    from protloc.testing import run_cli
+    from protloc.predict import predict_fov
     tmp = Path(tempfile.mkdtemp()); ck = tmp/'ck.pth'
     m = fake_checkpoint(ck)
     files = sorted(pool.glob('*/*.tif'))[:n]

@@ -4,105 +4,24 @@
 
 # %% ../nbs/00_data.ipynb #4ebe1052
 from __future__ import annotations
-import argparse, contextlib, csv, inspect, warnings, difflib, functools, io, json, logging, os, pickle, re, shutil, subprocess, sys, tempfile
+from .core import ProtlocError, atomic_write, cli  # first: it quiets a torch import warning
+import csv, difflib, io, json, logging, pickle, re
 from pathlib import Path
 import numpy as np, tifffile, torch
-from scipy.ndimage import distance_transform_edt, gaussian_filter, zoom
-from fastcore.docments import docments
-# torch 2.14 warns on every import of a library that still calls torch.jit.script (torchvision/torchmetrics):
-# noise on the command line, not something a user can act on.
-warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)
 
 # %% auto #0
-__all__ = ['PROTEIN_DIR_RE', 'FOV_RE', 'TIFF_EXTS', 'FAMILIES', 'NUCLEAR_FAMILIES', 'PIXEL_SIZE_UM', 'ANNOTATIONS_CSV',
-           'IMAGE_LIST_COLUMNS', 'ProtlocError', 'atomic_write', 'cli', 'run_cli', 'check_fails', 'parse_protein_dir',
-           'fov_name', 'check_fov', 'read_fov', 'synth_cells', 'synth_protein_params', 'protein_pattern',
-           'add_nuisances', 'synth_fov', 'write_tiff', 'write_synthetic', 'write_annotations', 'pixel_size_um',
-           'scan_images', 'assign_split', 'write_image_list', 'read_image_list', 'check_protein_map', 'save_proteins',
-           'load_proteins', 'make_theta', 'save_theta', 'load_theta', 'read_annotations', 'unknown_protein',
-           'select_proteins', 'prep', 'prep_main', 'synth_main']
+__all__ = ['FAMILIES', 'NUCLEAR_FAMILIES', 'PIXEL_SIZE_UM', 'ANNOTATIONS_CSV', 'PROTEIN_DIR_RE', 'FOV_RE', 'TIFF_EXTS',
+           'IMAGE_LIST_COLUMNS', 'parse_protein_dir', 'fov_name', 'check_fov', 'read_fov', 'write_tiff',
+           'pixel_size_um', 'scan_images', 'assign_split', 'write_image_list', 'read_image_list', 'check_protein_map',
+           'save_proteins', 'load_proteins', 'make_theta', 'save_theta', 'load_theta', 'read_annotations',
+           'unknown_protein', 'select_proteins', 'prep', 'prep_main']
 
-# %% ../nbs/00_data.ipynb #56fe5004
-class ProtlocError(Exception):
-    "A bad input: the message names the file and what is wrong with it."
-
-# %% ../nbs/00_data.ipynb #ffb60147
-@contextlib.contextmanager
-def atomic_write(path, # file to (over)write
-                 mode:str|None='w'): # 'w' for text, 'wb' for bytes, None to get the temporary path instead of a file
-    "Open a temporary file next to `path` and move it over `path` only if the block finishes."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        if mode is None: os.close(fd); yield Path(tmp)
-        else:
-            with os.fdopen(fd, mode) as f: yield f
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError): os.unlink(tmp)
-        raise
-
-# %% ../nbs/00_data.ipynb #a80fa38a
-def _parser(f, prog, positional):
-    "An `argparse` parser with one flag per parameter of `f`, documented by its docments."
-    p = argparse.ArgumentParser(prog=prog, description=f.__doc__, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    for k, v in docments(f, full=True, returns=False, eval_str=True).items():
-        req, anno = v.default is inspect.Parameter.empty, v.anno
-        kw = dict(help=v.docment or ' ')
-        if anno is bool: kw['action'] = 'store_true'
-        elif anno is list or getattr(anno, '__origin__', None) is list: kw.update(nargs='+')
-        else: kw['type'] = anno if anno in (int, float) else str
-        if k in positional: p.add_argument(k, **kw)
-        else: p.add_argument('--' + k, **({'required': True, 'default': argparse.SUPPRESS} if req else {'default': v.default}), **kw)
-    return p
-
-def cli(f=None, positional:tuple=()):
-    "Make `f` a console script: flags from its docments, one line on stderr and exit 1 for a `ProtlocError`."
-    if f is None: return functools.partial(cli, positional=positional)
-    @functools.wraps(f)
-    def _f(*args, **kwargs):
-        if args or kwargs: return f(*args, **kwargs)
-        prog = Path(sys.argv[0]).name
-        ns = vars(_parser(f, prog, positional).parse_args())
-        try: return f(**ns)
-        except ProtlocError as e: print(f'{prog}: error: {_last_line(e)}', file=sys.stderr)
-        except OSError as e: print(f'{prog}: error: {e}', file=sys.stderr)    # permissions, a full disk, ...
-        except KeyboardInterrupt: print(f'{prog}: interrupted', file=sys.stderr)
-        sys.exit(1)
-    return _f
-
-def _last_line(e:Exception) -> str:
-    "The message of a `ProtlocError`; one raised in a DataLoader worker arrives wrapped in the worker's traceback."
-    lines = str(e).strip().splitlines()
-    return lines[-1].split('ProtlocError: ', 1)[-1] if len(lines) > 1 else str(e)
-
-# %% ../nbs/00_data.ipynb #579ef801
-def run_cli(name:str, # console script, e.g. 'protloc_prep'
-            *args, # its arguments (converted with `str`)
-            timeout:float=600): # seconds
-    "Run a protloc console script in a subprocess; returns the `CompletedProcess` (text output)."
-    exe = shutil.which(name, path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get('PATH', '')]))
-    if exe is None: raise ProtlocError(f'{name}: console script not found; install protloc with `pip install -e .`')
-    return subprocess.run([exe, *map(str, args)], capture_output=True, text=True, timeout=timeout)
-
-def _snapshot(paths) -> dict:
-    "Bytes of every file under `paths` (files or folders)."
-    files = [f for p in map(Path, paths) for f in ([p] if p.is_file() else sorted(p.rglob('*')) if p.is_dir() else []) if f.is_file()]
-    return {f: f.read_bytes() for f in files}
-
-def check_fails(name:str, # console script
-                *args, # its arguments
-                contains:str, # text the error line must contain
-                keep=()): # files/folders written earlier that must come out unchanged
-    "Assert that console script `name` exits 1 with one error line containing `contains`, no traceback, and `keep` untouched."
-    before = _snapshot(keep)
-    r = run_cli(name, *args)
-    err = r.stderr.strip()
-    assert r.returncode == 1, f'{name} exited {r.returncode}: {err[-500:]}'
-    assert len(err.splitlines()) == 1 and 'Traceback' not in err, f'{name}: not one line:\n{err[-2000:]}'
-    assert contains in err, f'{name}: {contains!r} not in {err!r}'
-    assert _snapshot(keep) == before, f'{name} changed earlier outputs in {keep}'
-    return err
+# %% ../nbs/00_data.ipynb #68849d5a
+FAMILIES = ('nucleoplasm', 'nucleolus_gc', 'nuclear_membrane', 'nuclear_punctae', 'chromatin',
+            'cytoplasmic', 'er', 'golgi', 'mitochondria', 'membrane')
+NUCLEAR_FAMILIES = FAMILIES[:5]
+PIXEL_SIZE_UM = 0.2  # OpenCell's TIFF metadata (the true size is about 0.206 µm)
+ANNOTATIONS_CSV = 'opencell-localization-annotations.csv'  # OpenCell's own file name and columns
 
 # %% ../nbs/00_data.ipynb #91084e24
 PROTEIN_DIR_RE = re.compile(r'^(?P<gene>.+)_(?P<ensg>ENSG\d{11})$')
@@ -119,7 +38,7 @@ def fov_name(gene:str, ensg:str, cid:int, fid:int, kind:str='proj') -> str:
     "OpenCell's file name for one field of view: `OC-FOV_<gene>_<ENSG>_CID<6>_FID<8>_<proj|stack>.tif`."
     return f'OC-FOV_{gene}_{ensg}_CID{cid:06d}_FID{fid:08d}_{kind}.tif'
 
-# %% ../nbs/00_data.ipynb #2a42dd85
+# %% ../nbs/00_data.ipynb #3afa94b4
 def _layout(tif, path, channels):
     "Return (axes, shape) of the image in `tif` as 'CYX', 'YXC' or a stack axes string, after checks."
     s = tif.series[0]
@@ -142,11 +61,13 @@ def _layout(tif, path, channels):
     if max(channels) >= nc: raise ProtlocError(f'{path}: has {nc} channel(s); channel {max(channels)} was asked for')
     return axes, shape
 
+# %% ../nbs/00_data.ipynb #8c768b5f
 class _Complaints(logging.Handler):
     "Collect what tifffile logs (it logs, rather than raises, on many damaged files)."
     def __init__(self): super().__init__(logging.WARNING); self.msgs = []
     def emit(self, record): self.msgs.append(record.getMessage())
 
+# %% ../nbs/00_data.ipynb #00ea55b6
 def _open_tiff(path):
     "Open a TIFF and parse its first series; any damage tifffile notices becomes a `ProtlocError`."
     path = Path(path)
@@ -208,189 +129,7 @@ def read_fov(path, # a .tif/.tiff file: OpenCell proj (CYX), stack (ZCYX) or pla
         if ch.min() == ch.max(): raise ProtlocError(f'{path}: channel {c} is blank (every pixel is {ch.flat[0]})')
     return arr
 
-# %% ../nbs/00_data.ipynb #d36eab7f
-FAMILIES = ('nucleoplasm', 'nucleolus_gc', 'nuclear_membrane', 'nuclear_punctae', 'chromatin',
-            'cytoplasmic', 'er', 'golgi', 'mitochondria', 'membrane')
-NUCLEAR_FAMILIES = FAMILIES[:5]
-PIXEL_SIZE_UM = 0.2  # OpenCell's TIFF metadata (the true size is about 0.206 µm)
-ANNOTATIONS_CSV = 'opencell-localization-annotations.csv'  # OpenCell's own file name and columns
-
-def _noise(shape, sigma, rng):
-    "Smooth Gaussian noise with unit standard deviation."
-    n = gaussian_filter(rng.standard_normal(shape, dtype=np.float32), sigma)
-    return n / (n.std() + 1e-8)
-
-def _spots(shape, ys, xs, sigma, weights=None):
-    "Sum of Gaussian spots of peak ~1 at (ys, xs)."
-    img = np.zeros(shape, np.float32)
-    ys, xs = np.clip(np.round(ys).astype(int), 0, shape[0]-1), np.clip(np.round(xs).astype(int), 0, shape[1]-1)
-    np.add.at(img, (ys, xs), 1. if weights is None else weights)
-    return gaussian_filter(img, sigma) * (2 * np.pi * sigma**2)
-
-def _blur_coarse(img, sigma):
-    "A wide Gaussian blur of H×W `img`, computed on a subsampled copy and interpolated back (fast for a large `sigma`)."
-    f = max(1, int(sigma // 4))
-    small = gaussian_filter(img[::f, ::f], sigma / f, mode='nearest')
-    return zoom(small, np.divide(img.shape, small.shape), order=1, mode='nearest', grid_mode=True)
-
-def _smooth_field(size, scale, rng):
-    "A smooth random size×size field, unit standard deviation over ~`scale` pixels (a coarse grid, interpolated)."
-    n = int(np.ceil(size / scale)) + 2
-    return zoom(rng.standard_normal((n, n)), size / n, order=1, mode='nearest', grid_mode=True)[:size, :size]
-
-# %% ../nbs/00_data.ipynb #d02ccc66
-def synth_cells(size:int, # image side in pixels
-                rng:np.random.Generator, # random source
-                nuc_radius:tuple=(14, 24), # nucleus semi-axes range, pixels
-                coverage:float|None=None): # wanted fraction of the field in nuclei; None: log-uniform in 3-55 %
-    "Random nuclei, in clumps and gaps, and the cells around them: label images, distance maps and per-nucleus shapes."
-    shape, r_mean = (size, size), np.mean(nuc_radius)
-    if coverage is None: coverage = np.exp(rng.uniform(np.log(0.03), np.log(0.55)))
-    n_want = max(1, rng.poisson(coverage * size * size / (np.pi * r_mean ** 2)))
-    f = 8; z = _noise((-(-size // f),) * 2, 60 / f, rng)   # where cells grow densely, on a grid of f px
-    clump = np.exp(rng.uniform(0.5, 2.) * (z - z.mean()).clip(-3, 3))
-    cand = rng.uniform(0, size, (60 * n_want, 2))
-    cand = cand[rng.uniform(0, clump.max(), len(cand)) < clump[tuple((cand // f).astype(int).T)]]
-    centers, n = np.empty((n_want, 2)), 0
-    for c in cand:   # nuclei may touch, never sit on top of each other
-        if n == n_want: break
-        if n == 0 or ((centers[:n] - c) ** 2).sum(1).min() > (1.8 * r_mean) ** 2: centers[n] = c; n += 1
-    centers = centers[:n]
-    nuc, rho = np.zeros(shape, np.int32), np.full(shape, np.inf, np.float32)
-    axes_ = rng.uniform(*nuc_radius, (len(centers), 2)); angles = rng.uniform(0, np.pi, len(centers))
-    for k, ((cy, cx), (a, b), t) in enumerate(zip(centers, axes_, angles)):
-        r = int(max(a, b)) + 2
-        y0, y1, x0, x1 = max(0, int(cy) - r), min(size, int(cy) + r + 1), max(0, int(cx) - r), min(size, int(cx) + r + 1)
-        yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-        u = (xx - cx) * np.cos(t) + (yy - cy) * np.sin(t); v = -(xx - cx) * np.sin(t) + (yy - cy) * np.cos(t)
-        rr = np.sqrt((u / a) ** 2 + (v / b) ** 2)
-        inside = (rr < 1) & (nuc[y0:y1, x0:x1] == 0)
-        nuc[y0:y1, x0:x1][inside] = k + 1; rho[y0:y1, x0:x1][inside] = rr[inside]
-    d_out, (iy, ix) = distance_transform_edt(nuc == 0, return_indices=True)
-    owner = nuc[iy, ix]
-    margin = rng.uniform(0.7, 1.3, len(centers) + 1) * r_mean
-    cell = np.where(d_out <= margin[owner], owner, 0)
-    edge = np.zeros(shape, bool)
-    edge[:-1] |= cell[:-1] != cell[1:]; edge[1:] |= cell[:-1] != cell[1:]
-    edge[:, :-1] |= cell[:, :-1] != cell[:, 1:]; edge[:, 1:] |= cell[:, :-1] != cell[:, 1:]
-    return dict(nuc=nuc, cell=cell, rho=rho, d_out=d_out.astype(np.float32),
-                d_in=distance_transform_edt(nuc > 0).astype(np.float32),
-                d_edge=distance_transform_edt(~edge).astype(np.float32),
-                centers=centers.reshape(-1, 2), axes=axes_, angles=angles)
-
-# %% ../nbs/00_data.ipynb #0198f6c2
-_RANGES = dict(  # per-family parameter ranges; each protein draws its own values from these
-    nucleoplasm=dict(tex=(0.1, 0.5), excl=(0.5, 0.95), leak=(0., 0.15)),
-    nucleolus_gc=dict(gamma=(0.7, 1.5), bg=(0.02, 0.15)),
-    nuclear_membrane=dict(width=(1., 2.5), bg=(0.02, 0.15)),
-    nuclear_punctae=dict(n=(3., 15.), sigma=(1., 2.), bg=(0.02, 0.1)),
-    chromatin=dict(gamma=(1., 2.5), bg=(0., 0.1)),
-    cytoplasmic=dict(tex=(0.1, 0.4), nuc=(0., 0.5)),
-    er=dict(decay=(6., 20.), mesh=(0.4, 0.8)),
-    golgi=dict(offset=(2., 8.), sigma=(2.5, 5.), bg=(0.02, 0.1)),
-    mitochondria=dict(n=(15., 50.), sigma=(0.8, 1.6), decay=(8., 25.)),
-    membrane=dict(width=(1., 2.5), bg=(0.02, 0.12)))
-
-def synth_protein_params(i:int, # protein index
-                         seed:int=0): # data set seed
-    "Family, name, Ensembl id and pattern parameters of synthetic protein `i`."
-    fam = FAMILIES[i % len(FAMILIES)]
-    rng = np.random.default_rng([seed, i, 1])
-    prm = {k: float(rng.uniform(*r)) for k, r in _RANGES[fam].items()}
-    prm['brightness'] = float(rng.uniform(300, 1500))  # photons at peak
-    abbr = ''.join(w[0] for w in fam.split('_')).upper() + fam[1:3].upper()
-    gene = f'{abbr}-{i}' if i % 3 == 0 else f'{abbr}{i}'
-    return dict(gene=gene, ensg=f'ENSG9{i:010d}', family=fam, params=prm)
-
-# %% ../nbs/00_data.ipynb #3563e849
-def protein_pattern(g:dict, # geometry from `synth_cells`
-                    family:str, # one of `FAMILIES`
-                    prm:dict, # parameters from `synth_protein_params`
-                    rng:np.random.Generator, # random source
-                    nucleoli:np.ndarray, # nucleolus map (H×W, 0..1), shared with the nucleus image
-                    chrom:np.ndarray): # chromatin texture (H×W), shared with the nucleus image
-    "Noise-free protein intensity map (H×W, ~0..1) for one field of view."
-    nuc, cell = (g['nuc'] > 0).astype(np.float32), (g['cell'] > 0).astype(np.float32)
-    cyto, shape = cell - nuc, nuc.shape
-    def cell_spots(n, sigma, where, weight=None):
-        "About `n` spots per cell at pixels where `where` is true (optionally weighted)."
-        ys, xs = np.nonzero(where)
-        if len(ys) == 0: return np.zeros(shape, np.float32)
-        p = None if weight is None else weight[ys, xs] / weight[ys, xs].sum()
-        k = rng.choice(len(ys), rng.poisson(n * max(1, len(g['centers']))) + 1, p=p)
-        return _spots(shape, ys[k], xs[k], sigma)
-    if family == 'nucleoplasm':
-        m = nuc * (1 - prm['excl'] * nucleoli) * (1 + prm['tex'] * _noise(shape, 2, rng)).clip(0) + prm['leak'] * cyto
-    elif family == 'nucleolus_gc': m = nucleoli ** prm['gamma'] + prm['bg'] * nuc
-    elif family == 'nuclear_membrane': m = np.exp(-(g['d_out'] - g['d_in']) ** 2 / (2 * prm['width'] ** 2)) + prm['bg'] * nuc
-    elif family == 'nuclear_punctae':
-        m = cell_spots(prm['n'], prm['sigma'], (g['rho'] < 0.85) & (nucleoli < 0.2)) + prm['bg'] * nuc
-    elif family == 'chromatin': m = nuc * (1 - 0.8 * nucleoli) * (1 + 0.35 * chrom).clip(0) ** prm['gamma'] + prm['bg'] * nuc
-    elif family == 'cytoplasmic': m = cyto * (1 + prm['tex'] * _noise(shape, 3, rng)).clip(0) + prm['nuc'] * nuc
-    elif family == 'er':
-        mesh = (_noise(shape, 1.5, rng) > 0.3).astype(np.float32)
-        m = (cyto * np.exp(-g['d_out'] / prm['decay']) * ((1 - prm['mesh']) + prm['mesh'] * mesh)
-             + 0.5 * np.exp(-g['d_out'] ** 2 / 4) * (1 - nuc))
-    elif family == 'golgi':
-        t = rng.uniform(0, 2 * np.pi, len(g['centers']))
-        r = g['axes'].mean(1) + prm['offset']
-        ys, xs = [], []
-        for s in np.linspace(-0.35, 0.35, 5):  # a short ribbon along the nucleus
-            ys.append(g['centers'][:, 0] + r * np.sin(t + s)); xs.append(g['centers'][:, 1] + r * np.cos(t + s))
-        m = cyto * _spots(shape, np.concatenate(ys), np.concatenate(xs), prm['sigma']).clip(0, 1.5) + prm['bg'] * cyto
-    elif family == 'mitochondria':
-        m = cell_spots(prm['n'], prm['sigma'], cyto > 0, np.exp(-g['d_out'] / prm['decay']))
-    elif family == 'membrane': m = cell * np.exp(-g['d_edge'] ** 2 / (2 * prm['width'] ** 2)) + prm['bg'] * cyto
-    else: raise ProtlocError(f'unknown localization family {family!r}; known: {", ".join(FAMILIES)}')
-    expr = np.exp(rng.normal(0, 0.3, g['cell'].max() + 1)).astype(np.float32)  # per-cell expression level
-    return (m * expr[g['cell']]).astype(np.float32)
-
-# %% ../nbs/00_data.ipynb #a7c1e013
-def add_nuisances(maps:np.ndarray, # 2×H×W noise-free photon maps: [nucleus, protein]
-                  rng:np.random.Generator, # random source
-                  nuc_photons:float=1500): # photons of an average nucleus, the scale of haze, background and specks
-    "A real acquisition's nuisances added to [nucleus, protein] maps: haze, background, uneven light, debris."
-    size, (hoechst, protein) = maps.shape[-1], maps
-    yy, xx = (a / size for a in np.ogrid[:size, :size])
-    cy, cx = rng.uniform(-0.3, 1.3, 2)   # the lamp's brightest point, possibly outside the field
-    illum = 1 - rng.uniform(0.15, 0.6) * np.minimum(((yy - cy) ** 2 + (xx - cx) ** 2) / 1.5, 1)
-    haze = rng.uniform(0.1, 0.6) * _blur_coarse(hoechst, rng.uniform(15, 50))   # out-of-focus nuclei
-    bg = nuc_photons * np.exp(rng.uniform(np.log(0.06), np.log(0.5))) * np.exp(0.5 * _smooth_field(size, 150, rng))
-    n_sp = rng.poisson(3 * size * size / 256 ** 2) + 1  # debris, dead and mitotic cells: small, saturating
-    specks = _spots((size, size), *rng.uniform(0, size, (2, n_sp)), rng.uniform(0.7, 1.5), rng.uniform(3, 15, n_sp) * nuc_photons)
-    af = protein.max() * rng.uniform(0, 0.05) * np.exp(0.5 * _smooth_field(size, 150, rng))   # autofluorescence
-    return np.stack([(hoechst + haze + bg) * illum + specks, (protein + af) * illum]).astype(np.float32)
-
-# %% ../nbs/00_data.ipynb #627310de
-def synth_fov(prot:dict, # from `synth_protein_params`
-              size:int=600, # image side, pixels (OpenCell's ROIs are 600)
-              seed:int=0, # data set seed
-              j:int=0, # field-of-view index within the protein
-              n_z:int=0): # >0: return a ZCYX stack with this many slices instead of a CYX projection
-    "One synthetic field of view of protein `prot`: uint16 [nucleus, protein] (CYX, or ZCYX when `n_z`)."
-    rng = np.random.default_rng([seed, int(prot['ensg'][4:]), j, 2])
-    g = synth_cells(size, rng)
-    shape, nucm = (size, size), g['nuc'] > 0
-    ys, xs = [], []
-    for (cy, cx), (a, b), t in zip(g['centers'], g['axes'], g['angles']):  # 1-3 nucleoli inside each nucleus
-        for _ in range(rng.integers(1, 4)):
-            r, phi = 0.5 * np.sqrt(rng.uniform()), rng.uniform(0, 2 * np.pi)
-            u, v = r * a * np.cos(phi), r * b * np.sin(phi)
-            ys.append(cy + u * np.sin(t) + v * np.cos(t)); xs.append(cx + u * np.cos(t) - v * np.sin(t))
-    nucleoli = (_spots(shape, np.array(ys), np.array(xs), rng.uniform(2.5, 4)) * nucm).clip(0, 1) if ys else np.zeros(shape, np.float32)
-    chrom = _noise(shape, 1.5, rng)
-    level = rng.uniform(0.6, 1.4, g['nuc'].max() + 1).astype(np.float32)   # cell-cycle DNA content
-    hoechst = nucm * level[g['nuc']] * (1 + 0.25 * chrom).clip(0) * (1 - 0.65 * nucleoli) * (0.85 + 0.15 * np.minimum(g['rho'], 1) ** 2)
-    protein = protein_pattern(g, prot['family'], prot['params'], rng, nucleoli, chrom)
-    maps = add_nuisances(np.stack([hoechst * 1500, protein / max(np.percentile(protein, 99.9), 1e-3) * prot['params']['brightness']]), rng)
-    if n_z:  # defocus: each slice is blurred by its distance to the focal plane, dimmed away from it
-        zs = np.arange(n_z) - rng.uniform(0.3, 0.7) * (n_z - 1)
-        out = np.stack([np.stack([gaussian_filter(c, 1.2 + 0.6 * abs(z)) * np.exp(-z ** 2 / 18) for c in maps]) for z in zs])
-    else: out = np.stack([gaussian_filter(c, 1.2) for c in maps])   # the microscope's point spread
-    counts = rng.poisson(out.clip(0) + 20) * 4 + 400                  # shot noise, EMCCD gain, camera offset
-    return counts.clip(0, 2 ** 15 - 1).astype(np.uint16)
-
-# %% ../nbs/00_data.ipynb #bf3b7e6e
+# %% ../nbs/00_data.ipynb #f3bd3774
 def write_tiff(path, # destination .tif
                arr:np.ndarray, # uint16 CYX or ZCYX
                pixel_size:float=PIXEL_SIZE_UM): # µm per pixel
@@ -400,32 +139,6 @@ def write_tiff(path, # destination .tif
         tifffile.imwrite(tmp, arr, imagej=True, resolution=(1 / pixel_size, 1 / pixel_size),
                          metadata={'axes': axes, 'unit': 'um', **({'spacing': 0.5} if axes == 'ZCYX' else {})})
 
-def write_synthetic(out, # destination folder (created)
-                    n_proteins:int=20, # number of proteins (families cycle through `FAMILIES`)
-                    n_images:int=4, # fields of view per protein
-                    size:int=256, # image side, pixels
-                    seed:int=0, # data set seed
-                    n_z:int=0): # >0: also write `_stack.tif` z-stacks with this many slices
-    "Write a synthetic data set in OpenCell's raw layout; returns the list of proteins written."
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    prots = [synth_protein_params(i, seed) for i in range(n_proteins)]
-    for i, p in enumerate(prots):
-        for j in range(n_images):
-            fid = i * 100 + j
-            if n_z:
-                stack = synth_fov(p, size, seed, j, n_z)
-                write_tiff(out/f"{p['gene']}_{p['ensg']}"/fov_name(p['gene'], p['ensg'], i + 1, fid, 'stack'), stack)
-                proj = stack.max(0)
-            else: proj = synth_fov(p, size, seed, j)
-            write_tiff(out/f"{p['gene']}_{p['ensg']}"/fov_name(p['gene'], p['ensg'], i + 1, fid, 'proj'), proj)
-    write_annotations(out/ANNOTATIONS_CSV, prots)
-    return prots
-
-def write_annotations(path, prots:list):
-    "Write OpenCell's annotation table for synthetic proteins: each protein's family is its grade-3 label."
-    with atomic_write(path) as f:
-        w = csv.writer(f); w.writerow(['target_name', 'ensg_id', 'annotations_grade_3', 'annotations_grade_2', 'annotations_grade_1'])
-        for p in prots: w.writerow([p['gene'], p['ensg'], p['family'], '', ''])
 
 # %% ../nbs/00_data.ipynb #84b5bbee
 _UM = {'um': 1., 'µm': 1., '\\u00B5m': 1., 'micron': 1., 'nm': 1e-3, 'mm': 1e3}   # unit -> µm
@@ -524,11 +237,12 @@ def read_image_list(path # image list CSV (needs columns `path` and `protein`)
         if r['split'] not in ('train', 'valid'): raise ProtlocError(f"{path}: line {i}: split must be train or valid, not {r['split']!r}")
     return [{k: r[k] for k in IMAGE_LIST_COLUMNS} for r in rows]
 
-# %% ../nbs/00_data.ipynb #93389a98
+# %% ../nbs/00_data.ipynb #4c2d0306
 class _NoClassUnpickler(pickle.Unpickler):
     def find_class(self, module, name):
         raise pickle.UnpicklingError(f'refuses to load {module}.{name}: a protein file holds only a dict of str -> int')
 
+# %% ../nbs/00_data.ipynb #af364951
 def check_protein_map(proteins, source='protein file') -> dict:
     "Check that `proteins` is a dict protein name -> unique id 0..n-1."
     if not isinstance(proteins, dict) or not proteins: raise ProtlocError(f'{source}: not a non-empty dict of protein name -> id')
@@ -541,6 +255,7 @@ def check_protein_map(proteins, source='protein file') -> dict:
     if ids != list(range(len(ids))): raise ProtlocError(f'{source}: ids must be 0..{len(ids)-1}')
     return proteins
 
+# %% ../nbs/00_data.ipynb #c3018e3d
 def save_proteins(path, # .pkl destination; a .json twin is written beside it
                   proteins:dict): # protein name -> id
     "Write the protein file (pickle, as the seed expects) and a JSON copy, atomically."
@@ -548,6 +263,7 @@ def save_proteins(path, # .pkl destination; a .json twin is written beside it
     with atomic_write(path, 'wb') as f: pickle.dump(dict(proteins), f, protocol=4)
     with atomic_write(Path(path).with_suffix('.json')) as f: json.dump(proteins, f, indent=1)
 
+# %% ../nbs/00_data.ipynb #dc2fec40
 def load_proteins(path # protein file: .pkl (safe unpickler) or .json
                  ) -> dict: # protein name -> id
     "Load and check a protein file without ever running code from it."
@@ -559,15 +275,17 @@ def load_proteins(path # protein file: .pkl (safe unpickler) or .json
     except Exception as e: raise ProtlocError(f'{path}: not a plain protein pickle/JSON ({e})') from None
     return check_protein_map(obj, path)
 
-# %% ../nbs/00_data.ipynb #8300dfe3
+# %% ../nbs/00_data.ipynb #8423715c
 def make_theta(n_proteins:int, dim:int=64, seed:int=0) -> torch.Tensor:
     "Random Gaussian theta: one `dim`-long row per protein."
     return torch.randn(n_proteins, dim, generator=torch.Generator().manual_seed(seed))
 
+# %% ../nbs/00_data.ipynb #225c3c28
 def save_theta(path, theta:torch.Tensor):
     "Write a theta tensor atomically (a plain tensor, loadable with `weights_only=True`)."
     with atomic_write(path, 'wb') as f: torch.save(theta.detach().float().cpu().contiguous(), f)
 
+# %% ../nbs/00_data.ipynb #423a4771
 def load_theta(path, # theta .pth file
                n_proteins:int|None=None # expected rows (the protein file's length), if known
               ) -> torch.Tensor: # float (n_proteins, dim)
@@ -584,7 +302,7 @@ def load_theta(path, # theta .pth file
     if not torch.isfinite(t).all(): raise ProtlocError(f'{path}: theta contains NaN or inf')
     return t.float()
 
-# %% ../nbs/00_data.ipynb #a99a2f5c
+# %% ../nbs/00_data.ipynb #4962b6a4
 def read_annotations(path) -> dict:
     "protein name -> list of grade-3 localization families, from an OpenCell annotation CSV."
     path = Path(path)
@@ -594,6 +312,7 @@ def read_annotations(path) -> dict:
         raise ProtlocError(f'{path}: not an OpenCell annotation table (needs target_name, annotations_grade_3)')
     return {r['target_name']: [c for c in r['annotations_grade_3'].split(';') if c] for r in rows}
 
+# %% ../nbs/00_data.ipynb #3cd22092
 def _names(spec) -> list:
     if isinstance(spec, (list, tuple)): return list(spec)
     p = Path(spec)
@@ -603,12 +322,14 @@ def _names(spec) -> list:
         return [l.strip() for l in p.read_text().splitlines() if l.strip() and not l.startswith('#')]
     return [s.strip() for s in str(spec).split(',') if s.strip()]
 
+# %% ../nbs/00_data.ipynb #cca9265a
 def unknown_protein(name:str, known, source='') -> ProtlocError:
     "The error for a protein name that is not in `known`, with the closest matches."
     close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.5)
     hint = f'; did you mean {", ".join(close)}?' if close else ''
     return ProtlocError(f'{source + ": " if source else ""}unknown protein {name!r}{hint}')
 
+# %% ../nbs/00_data.ipynb #2975c820
 def select_proteins(rows:list, # from `scan_images`
                     proteins=None, # names: list, comma-separated str, .txt file, or protein file
                     families=None, # family names (or 'nuclear'), matched against grade-3 annotations
@@ -667,15 +388,3 @@ def prep_main(img_dir:str, # data folder in OpenCell layout (one GENE_ENSG... fo
     n = len(read_image_list(out['img_list'])); p = len(load_proteins(out['protein_list']))
     print(f'{n} images of {p} proteins -> ' + ', '.join(str(v) for v in out.values()))
 
-@cli(positional=('out',))
-def synth_main(out:str, # destination folder
-               proteins:int=20, # number of proteins (10 localization families, cycled)
-               images:int=4, # fields of view per protein
-               size:int=256, # image side in pixels (OpenCell: 600)
-               seed:int=0, # random seed
-               zstack:bool=False, # also write _stack.tif z-stacks (8 slices), as OpenCell does
-               n_z:int=8): # slices per z-stack with --zstack
-    "Write a synthetic data set in OpenCell's raw layout (folders, file names, TIFF axes, annotation table)."
-    if proteins < 1 or images < 1 or size < 16: raise ProtlocError('--proteins and --images must be >= 1 and --size >= 16')
-    prots = write_synthetic(out, proteins, images, size, seed, n_z if zstack else 0)
-    print(f'wrote {len(prots)} proteins x {images} images of {size}x{size} to {out}')

@@ -13,11 +13,13 @@ from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device, to_device
 import matplotlib.pyplot as plt
-from .data import ProtlocError, check_fov, load_proteins, read_fov, read_image_list, unknown_protein
+from matplotlib.colors import LinearSegmentedColormap
+from .core import ProtlocError  # first: it quiets a torch import warning
+from .data import check_fov, load_proteins, read_fov, read_image_list, unknown_protein
 
 # %% auto #0
-__all__ = ['NORM', 'background', 'normalize', 'norm_settings', 'crop_pair', 'ProteinDataset', 'CropDataLoader',
-           'ProteinDataLoaders', 'check_listed', 'protein_dls', 'show_pairs', 'show_batch']
+__all__ = ['NORM', 'GREEN', 'background', 'normalize', 'norm_settings', 'crop_pair', 'ProteinDataset', 'CropDataLoader',
+           'ProteinDataLoaders', 'check_listed', 'protein_dls', 'show_pairs', 'show_batch', 'scale_bar', 'show_grid']
 
 # %% ../nbs/01_dataset.ipynb #c3a8f2d1
 def background(img:np.ndarray, # C×H×W float32
@@ -128,7 +130,7 @@ class CropDataLoader(DataLoader):
     def new(self, dataset=None, cls=None, **kwargs):
         return super().new(dataset, cls, **{'crops_per_image': self.crops_per_image, 'augment': self.augment, **kwargs})
 
-# %% ../nbs/01_dataset.ipynb #68bdb40a
+# %% ../nbs/01_dataset.ipynb #5c10a321
 class ProteinDataLoaders(DataLoaders):
     "Train/valid `CropDataLoader`s over a `ProteinDataset`, plus what a model needs to know about the data."
     @property
@@ -138,11 +140,13 @@ class ProteinDataLoaders(DataLoaders):
     @property
     def norm(self) -> dict: return self.train_ds.norm
 
+# %% ../nbs/01_dataset.ipynb #2cdc150b
 def check_listed(img_dir, rows:list, source='image list'):
     "Fail now, not in the middle of an epoch, if a listed image is missing (one `stat` per image)."
     missing = [r['path'] for r in rows if not (Path(img_dir)/r['path']).is_file()]
     if missing: raise ProtlocError(f'{source}: {len(missing)} listed image(s) not found in {img_dir}, first {missing[0]}')
 
+# %% ../nbs/01_dataset.ipynb #6acdbbea
 def protein_dls(img_dir, # image folder (OpenCell layout)
                 img_list, # image list CSV, or its rows
                 protein_file, # protein file (.pkl/.json), or the dict itself
@@ -176,6 +180,9 @@ def protein_dls(img_dir, # image folder (OpenCell layout)
                            pin_memory=pin_memory)
     return ProteinDataLoaders(train, valid, device=device)
 
+# %% ../nbs/01_dataset.ipynb #579d0bfc
+GREEN = LinearSegmentedColormap.from_list('protloc_green', ['black', '#3cff3c'])   # the protein channel, in every figure
+
 # %% ../nbs/01_dataset.ipynb #40bb3ade
 def show_pairs(nuc, # N×1×H×W or N×H×W
                prot, # same shape
@@ -183,15 +190,13 @@ def show_pairs(nuc, # N×1×H×W or N×H×W
                ncols:int=8, # pairs per row
                scale:float=1.6): # inches per panel
     "Plot nucleus crops (gray) above protein crops (green); returns the figure."
-    from matplotlib.colors import LinearSegmentedColormap
-    green = LinearSegmentedColormap.from_list('green', ['black', '#3cff3c'])
     n = len(nuc); ncols = min(ncols, n); nrows = -(-n // ncols)
     fig, axs = plt.subplots(2 * nrows, ncols, figsize=(scale * ncols, 2 * scale * nrows), squeeze=False)
     for ax in axs.flat: ax.axis('off')
     for k in range(n):
         r, c = 2 * (k // ncols), k % ncols
         axs[r, c].imshow(np.asarray(nuc[k]).squeeze(), cmap='gray', vmin=0, vmax=1)
-        axs[r + 1, c].imshow(np.asarray(prot[k]).squeeze(), cmap=green, vmin=0, vmax=1)
+        axs[r + 1, c].imshow(np.asarray(prot[k]).squeeze(), cmap=GREEN, vmin=0, vmax=1)
         if titles is not None: axs[r, c].set_title(titles[k], fontsize=8)
     fig.tight_layout()
     return fig
@@ -204,3 +209,33 @@ def show_batch(dls:ProteinDataLoaders, # from `protein_dls`
     x, i, y = (dls.valid if valid else dls.train).one_batch()
     names = dls.train_ds.id2name
     return show_pairs(x[:n].cpu(), y[:n].cpu(), [names[int(k)] for k in i[:n]], **kwargs)
+
+# %% ../nbs/01_dataset.ipynb #aa92b939
+def scale_bar(ax, shape:tuple, pixel_um:float):
+    "A white scale bar of a round length (at most a third of the width) in the bottom-right corner, labelled in µm."
+    h, w = shape[-2:]
+    um = max([v for v in (1, 2, 5, 10, 20, 50, 100) if v / pixel_um <= w / 3] or [1])
+    px = um / pixel_um
+    ax.plot([w * 0.95 - px, w * 0.95], [h * 0.92] * 2, c='w', lw=3)
+    ax.text(w * 0.95 - px / 2, h * 0.87, f'{um} µm', c='w', ha='center', fontsize=7)
+
+# %% ../nbs/01_dataset.ipynb #7773f4f8
+def show_grid(columns:dict, # column title -> list of H×W images (all columns the same length)
+              row_titles=None, # one title per row
+              scale:float=2.2, # inches per panel
+              path=None, # save the PNG here too
+              pixel_um:float|None=None): # µm per pixel: draw a scale bar in the first column
+    "A grid of images in [0, 1], one column per entry; 'nucleus' columns gray, the others green. Returns the figure."
+    names = list(columns); n = len(columns[names[0]])
+    fig, axs = plt.subplots(n, len(names), figsize=(scale * len(names), scale * n), squeeze=False)
+    for c, nm in enumerate(names):
+        for r in range(n):
+            im = np.asarray(columns[nm][r]).squeeze()
+            ax = axs[r, c]; ax.imshow(im, cmap='gray' if nm == 'nucleus' else GREEN, vmin=0, vmax=1)
+            ax.set_xticks([]); ax.set_yticks([])
+            if pixel_um and c == 0: scale_bar(ax, im.shape, pixel_um)
+            if r == 0: ax.set_title(nm)
+            if c == 0 and row_titles is not None: ax.set_ylabel(row_titles[r])
+    fig.tight_layout()
+    if path: fig.savefig(path, dpi=80)
+    return fig

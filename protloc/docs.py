@@ -4,7 +4,7 @@
 
 # %% ../nbs/08_docs.ipynb #da4045f7
 from __future__ import annotations
-from .data import ProtlocError, cli
+from .core import ProtlocError, cli
 import base64, html, io, json, re, shutil
 from pathlib import Path
 

@@ -4,12 +4,13 @@
 
 # %% ../nbs/04_embed.ipynb #10aff1a6
 from __future__ import annotations
-from .data import ProtlocError, atomic_write, cli, save_theta, load_theta
+from .core import ProtlocError, atomic_write, cli  # first: it quiets a torch import warning
+from .data import save_theta, load_theta
 import csv
 from pathlib import Path
 import numpy as np, torch
 import matplotlib.pyplot as plt
-from .train import load_checkpoint
+from .checkpoint import load_checkpoint
 
 # %% auto #0
 __all__ = ['extract_theta', 'theta_main', 'read_families', 'knn_accuracy', 'pca2', 'plot_theta']

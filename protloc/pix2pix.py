@@ -4,33 +4,31 @@
 
 # %% ../nbs/05_pix2pix.ipynb #12810554
 from __future__ import annotations
-from .data import ProtlocError, load_theta, read_fov, read_image_list  # first: it quiets a torch import warning
-import math, random
-from functools import partial
+from .core import ProtlocError, cli  # first: it quiets a torch import warning
+import math, os, random
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 import matplotlib.pyplot as plt
-from scipy import ndimage
-from skimage.filters import threshold_otsu
+from fastcore.basics import patch
 from fastcore.foundation import L
 from fastai.learner import Learner
 from fastai.callback.core import Callback, CancelFitException
 from fastai.callback.schedule import ParamScheduler, SchedNo, SchedLin, combine_scheds
 from fastai.optimizer import OptimWrapper
-from fastai.metrics import AvgMetric, Metric
+from fastai.metrics import AvgMetric, ValueMetric
 from fastai.losses import L1LossFlat
-from fastai.torch_core import num_distrib, params
-from .dataset import NORM, ProteinDataLoaders, normalize
+from fastai.torch_core import num_distrib, params, rank_distrib
+from .data import load_theta
+from .dataset import ProteinDataLoaders, show_grid
+from .metrics import pcc, ssim
 from .unet import ProteinUNet
-from .train import (CheckpointCB, ResumableCSVLogger, _plain, build_model, gpu_paths, same_proteins, load_checkpoint, pcc, predict_fov, predict_grid, restore,
-                           show_grid, ssim, train_dls)
+from .checkpoint import CheckpointCB, ResumableCSVLogger, build_model, load_checkpoint, plain_state, restore_training
+from .train import distributed, gpu_speedups, predict_grid, same_proteins, train_dls, train_regression
 
 # %% auto #0
-__all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'METRICS', 'pix2pix_generator', 'PatchDiscriminator', 'receptive_field', 'GANLoss',
-           'Pix2Pix', 'Pix2PixCallback', 'GANStat', 'SamplesCallback', 'gan_learner', 'fit_pix2pix', 'hf_power',
-           'sharpness', 'protein_mask', 'hallucination', 'score_image', 'nucleus_mask', 'nucleus_share',
-           'compartment_error', 'sample_stats', 'uncertainty_spearman', 'evaluate', 'metric_table', 'center_crop',
-           'compare_grid', 'plot_gan_history', 'train_gan']
+__all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'pix2pix_generator', 'PatchDiscriminator', 'receptive_field', 'PatchGANLoss',
+           'pix2pix_adam', 'average_over_processes', 'Pix2PixCallback', 'SamplesCallback', 'gan_learner',
+           'plot_gan_history', 'train_gan', 'train_main']
 
 # %% ../nbs/05_pix2pix.ipynb #55a8158d
 BG_LOGIT = -3.5   # sigmoid(-3.5) = 0.03: the background of a percentile-normalized image (median ~0.01-0.03)
@@ -49,7 +47,7 @@ def pix2pix_generator(theta:torch.Tensor, # (n_proteins, dim) protein embeddings
     if noise: nn.init.constant_(g.unet.last.bias[-1:], NOISE_LOGIT)
     return g
 
-# %% ../nbs/05_pix2pix.ipynb #94ed8f24
+# %% ../nbs/05_pix2pix.ipynb #1aafbc46
 class PatchDiscriminator(nn.Module):
     "Conditional PatchGAN (Pix2Pix): one real/fake logit per overlapping patch of (nucleus, protein image, theta)."
     def __init__(self,
@@ -74,6 +72,7 @@ class PatchDiscriminator(nn.Module):
         if self.cond_dim: x.append(c[..., None, None].expand(-1, -1, *nuc.shape[-2:]))
         return self.net(torch.cat(x, 1))
 
+# %% ../nbs/05_pix2pix.ipynb #723edeab
 def receptive_field(m:nn.Module) -> int:
     "Side in pixels of the input patch that one output of a stack of convolutions sees."
     rf = 1
@@ -81,7 +80,7 @@ def receptive_field(m:nn.Module) -> int:
     return rf
 
 # %% ../nbs/05_pix2pix.ipynb #e546ac45
-class GANLoss(nn.Module):
+class PatchGANLoss(nn.Module):
     "Pix2Pix's GAN loss on patch logits: 'vanilla' (BCE with logits) or 'lsgan' (squared error)."
     def __init__(self, mode:str='vanilla'):
         super().__init__()
@@ -91,84 +90,106 @@ class GANLoss(nn.Module):
         t = torch.full_like(logits, float(real))
         return F.binary_cross_entropy_with_logits(logits, t) if self.mode == 'vanilla' else F.mse_loss(logits, t)
 
-class Pix2Pix(nn.Module):
-    "The generator and the critic in one module; calling it generates, `judge` scores (nucleus, image) pairs."
-    def __init__(self, generator:ProteinUNet, critic:PatchDiscriminator):
-        super().__init__()
-        self.generator, self.critic = generator, critic
-    def forward(self, x, pid): return self.generator(x, pid)
-    def judge(self, x, img, pid):
-        "Patch logits for protein images `img` of proteins `pid` on nuclei `x`."
-        c = self.generator.theta(pid).detach() if self.critic.cond_dim else None
-        return self.critic(x, img, c)
-
-# %% ../nbs/05_pix2pix.ipynb #9fea6dc6
-def _opt(ps, lr:float=2e-4):
+# %% ../nbs/05_pix2pix.ipynb #1d88a82b
+def pix2pix_adam(ps, lr:float=2e-4):
     "Pix2Pix's Adam (betas 0.5, 0.999, eps 1e-8, no weight decay): PyTorch's own, wrapped for fastai."
     return OptimWrapper(ps, torch.optim.Adam, lr=lr, betas=(0.5, 0.999), eps=1e-8, weight_decay=0.)
 
+# %% ../nbs/05_pix2pix.ipynb #74f77b4c
+def average_over_processes(tensors:list):
+    "In a multi-process run, replace each tensor by its mean over the processes, in place (in one process: nothing)."
+    if num_distrib() < 2: return
+    n = torch.distributed.get_world_size()
+    for t in tensors: torch.distributed.all_reduce(t); t /= n
+
+# %% ../nbs/05_pix2pix.ipynb #4ed5828d
 class Pix2PixCallback(Callback):
-    "Pix2Pix's two updates per training batch on a fastai `Learner` whose model is a `Pix2Pix`."
+    "Pix2Pix's critic step and generator loss on a fastai `Learner` whose model is the generator; holds the critic."
     name = property(lambda self: 'pix2pix')   # reachable as `learn.pix2pix`
-    def __init__(self, lambda_l1:float=100., # weight of the L1 term
+    def __init__(self, critic:PatchDiscriminator, # the second player
+                 lambda_l1:float=100., # weight of the L1 term
                  gan_mode:str='vanilla', # 'vanilla' or 'lsgan'
                  resume:dict|None=None): # checkpoint being resumed (critic optimizer state, loss history)
-        self.lambda_l1, self.gan_loss, self.resume = lambda_l1, GANLoss(gan_mode), resume
+        self.critic, self.lambda_l1, self.gan_loss, self.resume = critic, lambda_l1, PatchGANLoss(gan_mode), resume
         self.losses_D = list(resume['losses_D']) if resume else []
         self.losses_G = list(resume['losses_G']) if resume else []
-        self.d_opt = None
+        self.d_opt, self.sum_D, self.sum_G, self.n = None, 0., 0., 0
 
     def before_fit(self):
         self.diverged = None
+        self.critic.to(self.dls.device)
         if self.d_opt is None:
-            self.d_opt = torch.optim.Adam(self.model.critic.parameters(), lr=self.learn.lr, betas=(0.5, 0.999), eps=1e-8)
+            self.d_opt = torch.optim.Adam(self.critic.parameters(), lr=self.learn.lr, betas=(0.5, 0.999), eps=1e-8)
             if self.resume: self.d_opt.load_state_dict(self.resume['d_opt'])
     def before_epoch(self): self.sum_D = self.sum_G = self.n = 0
 
-    def after_pred(self):
-        if not self.training: return
-        m, (x, pid), y = self.model, self.xb, self.yb[0]
-        for g in self.d_opt.param_groups: g['lr'] = self.opt.hypers[0]['lr']   # follow the generator's schedule
-        m.critic.requires_grad_(True)
-        ld = (self.gan_loss(m.judge(x, y, pid), True) + self.gan_loss(m.judge(x, self.pred.detach(), pid), False)) / 2
-        self.d_opt.zero_grad(); ld.backward(); self.d_opt.step()
-        m.critic.requires_grad_(False)
-        self.loss_D = ld.detach()
+    def judge(self, x, img, pid):
+        "The critic's patch logits for protein images `img` of proteins `pid` on nuclei `x`."
+        gen = getattr(self.model, 'module', self.model)   # DDP wraps the generator in a multi-process fit
+        return self.critic(x, img, gen.theta(pid).detach() if self.critic.cond_dim else None)
 
-    def after_loss(self):
-        if not self.training: return
-        x, pid = self.xb
-        lg = self.gan_loss(self.model.judge(x, self.pred, pid), True)
-        noise = self.model.generator.unet.noise     # with per-pixel noise, L1 pulls the mean and the critic judges the sample
-        l1 = self.learn.loss_grad if noise is None else self.learn.loss_func(noise.mean, *self.yb)
-        self.learn.loss_grad = self.lambda_l1 * l1 + lg
-        self.loss_G = lg.detach()
-        vals = torch.stack([self.loss_D, self.loss_G, self.learn.loss.detach()]).float().cpu()
-        if not torch.isfinite(vals).all():
-            bad = [n for n, v in zip(['loss_D', 'loss_G', 'L1'], vals) if not torch.isfinite(v)]
-            self.diverged = f'training diverged at epoch {self.epoch}, batch {self.iter}: {", ".join(bad)} not finite'
-            raise CancelFitException()
-        d, g = vals[:2].tolist()
-        self.losses_D.append(d); self.losses_G.append(g)
-        self.sum_D += d; self.sum_G += g; self.n += 1
+# %% ../nbs/05_pix2pix.ipynb #16d281b4
+@patch
+def after_pred(self:Pix2PixCallback):
+    "The critic's step: real pairs are 1, the generator's (detached) drawings 0."
+    if not self.training: return
+    (x, pid), y = self.xb, self.yb[0]
+    for g in self.d_opt.param_groups: g['lr'] = self.opt.hypers[0]['lr']   # follow the generator's schedule
+    self.critic.requires_grad_(True)
+    ld = (self.gan_loss(self.judge(x, y, pid), True) + self.gan_loss(self.judge(x, self.pred.detach(), pid), False)) / 2
+    self.d_opt.zero_grad(); ld.backward()
+    average_over_processes([q.grad for q in self.critic.parameters() if q.grad is not None])   # one step for all copies
+    self.d_opt.step()
+    self.critic.requires_grad_(False)
+    self.loss_D = ld.detach()
 
-    def after_fit(self): self.model.critic.requires_grad_(True)
-    def state(self, learn=None) -> dict:
-        "What a checkpoint needs to resume the critic (for `CheckpointCB(extra=...)`)."
-        c = self.model.critic
-        return dict(critic={k: v.detach().cpu() for k, v in c.state_dict().items()}, critic_config=dict(c.config),
-                    d_opt=_plain(self.d_opt.state_dict()), losses_D=self.losses_D, losses_G=self.losses_G,
-                    lambda_l1=self.lambda_l1, gan_mode=self.gan_loss.mode)
+# %% ../nbs/05_pix2pix.ipynb #874336ee
+@patch
+def after_loss(self:Pix2PixCallback):
+    "The generator's loss: λ·L1 (the Learner's own) + fool the critic; a non-finite loss cancels the fit."
+    if not self.training: return
+    x, pid = self.xb
+    lg = self.gan_loss(self.judge(x, self.pred, pid), True)
+    noise = getattr(self.model, 'module', self.model).unet.noise   # with per-pixel noise, L1 pulls the mean and the critic judges the sample
+    l1 = self.learn.loss_grad if noise is None else self.learn.loss_func(noise.mean, *self.yb)
+    self.learn.loss_grad = self.lambda_l1 * l1 + lg
+    self.loss_G = lg.detach()
+    vals = torch.stack([self.loss_D, self.loss_G, self.learn.loss.detach()]).float().cpu()
+    if not torch.isfinite(vals).all():
+        bad = [n for n, v in zip(['loss_D', 'loss_G', 'L1'], vals) if not torch.isfinite(v)]
+        self.diverged = f'training diverged at epoch {self.epoch}, batch {self.iter}: {", ".join(bad)} not finite'
+        raise CancelFitException()
+    d, g = vals[:2].tolist()
+    self.losses_D.append(d); self.losses_G.append(g)
+    self.sum_D += d; self.sum_G += g; self.n += 1
 
-class GANStat(Metric):
-    "A log column: a player's mean training loss this epoch (`'D'` or `'G'`), read from the `Pix2PixCallback`."
-    def __init__(self, cb:Pix2PixCallback, who:str): self.cb, self.who = cb, who
-    def reset(self): pass
-    def accumulate(self, learn): pass
-    @property
-    def value(self): return getattr(self.cb, f'sum_{self.who}') / max(1, self.cb.n)
-    @property
-    def name(self): return f'loss_{self.who}'
+# %% ../nbs/05_pix2pix.ipynb #9bd1d482
+@patch
+def after_batch(self:Pix2PixCallback):
+    "Several processes: average the critic's batch-norm statistics (after the backward, which reads them)."
+    if self.training: average_over_processes([b for b in self.critic.buffers() if b.is_floating_point()])
+
+@patch
+def after_fit(self:Pix2PixCallback):
+    "Unfreeze the critic; a diverged fit ends in a `ProtlocError` (`last.pth` keeps the last good epoch)."
+    self.critic.requires_grad_(True)
+    if self.diverged:
+        ck = Path(self.learn.path)/'last.pth'
+        kept = f'; {ck} keeps the last good epoch' if ck.exists() else ''
+        raise ProtlocError(f'{self.diverged}{kept}; try a lower --lr or --lambda_l1')
+
+@patch
+def state(self:Pix2PixCallback, learn=None) -> dict:
+    "What a checkpoint needs to resume the critic (for `CheckpointCB(extra=...)`)."
+    c = self.critic
+    return dict(critic={k: v.detach().cpu() for k, v in c.state_dict().items()}, critic_config=dict(c.config),
+                d_opt=plain_state(self.d_opt.state_dict()), losses_D=self.losses_D, losses_G=self.losses_G,
+                lambda_l1=self.lambda_l1, gan_mode=self.gan_loss.mode)
+
+@patch
+def mean_loss(self:Pix2PixCallback, who:str) -> float:
+    "A player's (`'D'` or `'G'`) mean training loss this epoch."
+    return getattr(self, f'sum_{who}') / max(1, self.n)
 
 # %% ../nbs/05_pix2pix.ipynb #698fd8d7
 class SamplesCallback(Callback):
@@ -180,8 +201,8 @@ class SamplesCallback(Callback):
     def after_epoch(self):
         trained, self.trained = self.trained, False
         if not trained or (self.epoch + 1) % self.every: return
-        x, i, y = self.dls.valid.one_batch()
-        g = self.model.generator; was = g.training; g.eval()
+        x, i, y = getattr(self.dls.valid, 'dl', self.dls.valid).one_batch()   # in several processes: rank 0's own loader, no collective
+        g = getattr(self.model, 'module', self.model); was = g.training; g.eval()
         with torch.no_grad(): p = g(x[:self.n], i[:self.n]).float().cpu()
         g.train(was)
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -189,7 +210,7 @@ class SamplesCallback(Callback):
                   path=self.out_dir/f'epoch_{self.epoch:03d}.png')
         plt.close('all')
 
-# %% ../nbs/05_pix2pix.ipynb #9bbd54ed
+# %% ../nbs/05_pix2pix.ipynb #085a4863
 def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
                 theta:torch.Tensor|None=None, # (n_proteins, dim) theta conditioning the generator (None when resuming)
                 out_dir=None, # checkpoints, log.csv and samples (None: no files)
@@ -201,7 +222,7 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
                 n_layers:int=3, # critic depth (3: 70×70 patches)
                 resume:dict|None=None, # a GAN checkpoint to continue from
                 **unet_kwargs): # generator: depth, wf, ...
-    "A fastai `Learner` training a `Pix2Pix` model with `Pix2PixCallback`; L1, PCC, SSIM and both players' losses logged."
+    "A fastai `Learner` training the Pix2Pix generator, with the critic in its `Pix2PixCallback`; L1, PCC, SSIM and both players' losses logged."
     if resume is not None:
         same_proteins(resume, dls)
         gen, critic = ProteinUNet(**resume['config']), PatchDiscriminator(**resume['critic_config'])
@@ -211,132 +232,28 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
         if theta.shape[0] != len(dls.proteins): raise ProtlocError(f'theta has {theta.shape[0]} rows for {len(dls.proteins)} proteins')
         gen = pix2pix_generator(theta, cond, finetune_theta, **unet_kwargs)
         critic = PatchDiscriminator(theta.shape[1], ndf=ndf, n_layers=n_layers)
-    p2p = Pix2PixCallback(lambda_l1, gan_mode, resume)
+    p2p = Pix2PixCallback(critic, lambda_l1, gan_mode, resume)
     cbs = [p2p]
-    if out_dir is not None:
+    if out_dir is not None and rank_distrib() == 0:   # one process writes the files
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         cbs += [ResumableCSVLogger('log.csv', append=resume is not None, upto=resume and resume['epoch']),
                 CheckpointCB(out_dir, 'gan', resume=resume, extra=p2p.state), SamplesCallback(Path(out_dir)/'samples')]
-    learn = Learner(dls, Pix2Pix(gen, critic), loss_func=L1LossFlat(), opt_func=_opt, lr=2e-4, wd=0.,
-                    splitter=lambda m: [params(m.generator)], cbs=cbs, path=out_dir or '.',
-                    metrics=[AvgMetric(pcc), AvgMetric(ssim), GANStat(p2p, 'D'), GANStat(p2p, 'G')])
-    if resume is not None: restore(learn, resume)
+    learn = Learner(dls, gen, loss_func=L1LossFlat(), opt_func=pix2pix_adam, lr=2e-4, wd=0., splitter=lambda m: [params(m)],
+                    cbs=cbs, path=out_dir or '.', metrics=[AvgMetric(pcc), AvgMetric(ssim), ValueMetric(lambda: p2p.mean_loss('D'), 'loss_D'),
+                                                           ValueMetric(lambda: p2p.mean_loss('G'), 'loss_G')])
+    if resume is not None: restore_training(learn, resume)
     return learn
 
-def fit_pix2pix(learn:Learner, # from `gan_learner`
-                n_epoch:int, # total epochs
-                lr:float=2e-4, # learning rate of both players
-                start_epoch:int=0, # resume: epochs already done
-                decay_start:float=0.5): # fraction of training with a flat rate before the linear decay
-    "Pix2Pix's schedule (flat, then linear to 0) with fastai; a diverged run raises a `ProtlocError`."
-    sched = combine_scheds([decay_start, 1 - decay_start], [SchedNo(lr, lr), SchedLin(lr, 0.)])
-    learn.fit(n_epoch, lr, cbs=ParamScheduler({'lr': sched}), start_epoch=start_epoch)
-    if learn.pix2pix.diverged:
-        ck = Path(learn.path)/'last.pth'
-        kept = f'; {ck} keeps the last good epoch' if ck.exists() else ''
-        raise ProtlocError(f'{learn.pix2pix.diverged}{kept}; try a lower --lr or --lambda_l1')
-
-# %% ../nbs/05_pix2pix.ipynb #ed360043
-def hf_power(img:np.ndarray, # H×W image
-             cutoff:float=0.125): # cycles per pixel (0.5 is Nyquist)
-    "Power of the mean-subtracted image at spatial frequencies above `cutoff`."
-    f = np.abs(np.fft.rfft2(img - img.mean())) ** 2
-    r = np.hypot(np.fft.fftfreq(img.shape[0])[:, None], np.fft.rfftfreq(img.shape[1])[None])
-    return float(f[r > cutoff].sum())
-
-def sharpness(pred:np.ndarray, truth:np.ndarray, cutoff:float=0.125) -> float:
-    "High-frequency power of `pred` ÷ that of `truth` (1 = as much fine detail as the real image)."
-    return hf_power(pred, cutoff) / max(hf_power(truth, cutoff), 1e-12)
-
-def protein_mask(truth:np.ndarray, sigma:float=2., grow:int=3) -> np.ndarray:
-    "Where the true protein signal is: Otsu threshold of the smoothed image, dilated by `grow` pixels."
-    s = ndimage.gaussian_filter(truth.astype(np.float32), sigma)
-    if s.max() - s.min() < 1e-6: return np.zeros(truth.shape, bool)
-    m = s > threshold_otsu(s)
-    return ndimage.binary_dilation(m, iterations=grow) if grow else m
-
-def hallucination(pred:np.ndarray, truth:np.ndarray, mask:np.ndarray|None=None) -> float:
-    "Share of the prediction's energy (sum of squares) outside the true protein mask."
-    mask = protein_mask(truth) if mask is None else mask
-    e = np.clip(pred, 0, None).astype(np.float64) ** 2
-    return float(e[~mask].sum() / max(e.sum(), 1e-12))
-
-def score_image(pred:np.ndarray, truth:np.ndarray) -> dict:
-    "PCC, SSIM, sharpness and hallucination of one predicted image against the truth (both H×W, normalized)."
-    p, t = (torch.from_numpy(np.ascontiguousarray(a, np.float32))[None, None] for a in (pred, truth))
-    return dict(pcc=float(pcc(p, t)), ssim=float(ssim(p, t)), sharpness=sharpness(pred, truth),
-                hallucination=hallucination(pred, truth))
-
-# %% ../nbs/05_pix2pix.ipynb #a5d617ba
-def nucleus_mask(nuc:np.ndarray, # H×W normalized nucleus image
-                 sigma:float=1.5): # smoothing before Otsu's threshold, pixels
-    "Where the nuclei are: Otsu threshold of the smoothed nucleus channel."
-    s = ndimage.gaussian_filter(nuc.astype(np.float32), sigma)
-    return s > threshold_otsu(s) if s.max() - s.min() > 1e-6 else np.zeros(nuc.shape, bool)
-
-def nucleus_share(img:np.ndarray, mask:np.ndarray) -> float:
-    "CELL-E 2's nucleus proportion: the share of `img`'s (non-negative) signal inside `mask`."
-    p = np.clip(img, 0, None)
-    return float((p * mask).sum() / max(p.sum(), 1e-12))
-
-def compartment_error(pred:np.ndarray, truth:np.ndarray, nuc:np.ndarray) -> float:
-    "|nucleus share of `pred` − that of `truth`| (0: the signal sits in the same compartment)."
-    m = nucleus_mask(nuc)
-    return abs(nucleus_share(pred, m) - nucleus_share(truth, m))
-
-def sample_stats(samples:np.ndarray # K×H×W draws of one image
-                ) -> tuple: # (mean, std), each H×W
-    "Per-pixel mean and standard deviation of K generated samples."
-    return samples.mean(0), samples.std(0)
-
-def uncertainty_spearman(std:np.ndarray, mean:np.ndarray, truth:np.ndarray, stride:int=2) -> float:
-    "Spearman correlation of per-pixel std with |mean − truth| (every `stride`-th pixel): does the spread track the error?"
-    from scipy.stats import spearmanr
-    s, e = std[::stride, ::stride].ravel(), np.abs(mean - truth)[::stride, ::stride].ravel()
-    return float(spearmanr(s, e)[0]) if s.std() > 0 and e.std() > 0 else 0.
-
-# %% ../nbs/05_pix2pix.ipynb #4304c8a7
-def evaluate(pred_fn, # pred_fn(row, img) -> H×W prediction (normalized units) for an image-list row and its 2×H×W image
-             rows:list, # image-list rows to score
-             img_dir, # image folder
-             norm:dict=NORM): # normalization of the truth
-    "Per-image scores: a list of dicts (path, protein, pcc, ssim, sharpness, hallucination)."
-    out = []
-    for r in rows:
-        img = read_fov(Path(img_dir)/r['path'])
-        out.append(dict(path=r['path'], protein=r['protein'], **score_image(np.asarray(pred_fn(r, img)), normalize(img[1:], **norm)[0])))
-    return out
-
-METRICS = ('pcc', 'ssim', 'sharpness', 'hallucination')
-def metric_table(results:dict # model name -> list of per-image scores from `evaluate`
-                ) -> 'pd.DataFrame':
-    "Mean of each metric per model (rows), with the number of images."
-    import pandas as pd
-    t = pd.DataFrame({k: {m: np.mean([s[m] for s in v]) for m in METRICS} for k, v in results.items()}).T
-    t['images'] = [len(v) for v in results.values()]
-    return t
-
-# %% ../nbs/05_pix2pix.ipynb #cda199fa
-def center_crop(img:np.ndarray, # C×H×W (or H×W)
-                crop:int|None=None): # side of the square kept (None: all; larger than the image: all of that side)
-    "The central crop×crop pixels of an image."
-    if not crop: return img
-    h, w = img.shape[-2:]; ch, cw = min(crop, h), min(crop, w)
-    return img[..., (h - ch) // 2:(h - ch) // 2 + ch, (w - cw) // 2:(w - cw) // 2 + cw]
-
-def compare_grid(models:dict, # column name -> generator/U-Net (from `build_model`)
-                 rows:list, # image-list rows to show
-                 img_dir, # image folder
-                 proteins:dict, # protein name -> id
-                 crop:int|None=None, # show the central crop×crop pixels
-                 path=None): # save the PNG here too
-    "Truth | one column per model | nucleus on full held-out images; returns the figure."
-    cols = {'truth': [], **{k: [] for k in models}, 'nucleus': []}
-    for r in rows:
-        img = center_crop(read_fov(Path(img_dir)/r['path']), crop)
-        cols['truth'].append(normalize(img[1:])[0]); cols['nucleus'].append(normalize(img[:1])[0])
-        for k, m in models.items(): cols[k].append(np.clip(predict_fov(m, img, proteins[r['protein']]), 0, 1))
-    return show_grid(cols, [r['protein'] for r in rows], path=path)
+# %% ../nbs/05_pix2pix.ipynb #190d38c9
+@patch
+def fit_flat_lin(self:Learner, n_epoch:int, # total epochs
+                 lr:float=2e-4, # learning rate (both players, for a GAN)
+                 pct_start:float=0.5, # fraction of training at the flat rate, before the linear decay to 0
+                 start_epoch:int=0, # resume: epochs already done
+                 cbs=None): # more callbacks for this fit
+    "Fit `self` for `n_epoch` epochs at a flat `lr`, then a linear decay to 0 (Pix2Pix's schedule)."
+    sched = combine_scheds([pct_start, 1 - pct_start], [SchedNo(lr, lr), SchedLin(lr, 0.)])
+    self.fit(n_epoch, lr, cbs=L(ParamScheduler({'lr': sched})) + L(cbs), start_epoch=start_epoch)
 
 # %% ../nbs/05_pix2pix.ipynb #94a04c94
 def _smooth(v, k=5): v = np.asarray(v, float); return np.convolve(v, np.ones(k) / k, 'valid') if len(v) > k else v
@@ -358,17 +275,18 @@ def plot_gan_history(ck:dict, # a GAN checkpoint
     if path: fig.savefig(path, dpi=90)
     return fig
 
-# %% ../nbs/05_pix2pix.ipynb #1577dd50
-def train_gan(img_dir, img_list, protein_list, # as for regression
+# %% ../nbs/05_pix2pix.ipynb #4ba73dba
+def train_gan(img_dir, img_list, protein_list, # image folder, image list, protein file
               theta_file=None, # theta (.pth): random (protloc_prep) or learned (protloc_theta)
-              out_dir='runs/pix2pix', num_threads:int=2, epochs:int=10, bs:int=16, size:int=128, lr:float=2e-4,
-              seed:int=0, crops_per_image:int=4, cond:str='bottleneck', depth:int=4, wf:int=5, lambda_l1:float=100.,
-              gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, resume:bool=False, compile:bool=False, up_mode:str='upsample',
-              noise:bool=False):
-    "`protloc_train --is_gan`: train the Pix2Pix GAN; writes checkpoints, log.csv, loss.png, predictions.png, samples/."
-    if num_distrib() > 1: raise ProtlocError('--is_gan trains in one process; multi-process (accelerate launch) training is for the regression U-Net')
+              out_dir='runs/pix2pix', # checkpoints, log.csv, loss.png, predictions.png, samples/
+              num_threads:int=2, epochs:int=10, bs:int=16, size:int=128, lr:float=2e-4, seed:int=0, crops_per_image:int=4,
+              cond:str='bottleneck', depth:int=4, wf:int=5, up_mode:str='upsample', noise:bool=False, # the generator
+              lambda_l1:float=100., gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, # see `gan_learner`
+              resume:bool=False, # continue from OUT_DIR/last.pth
+              compile:bool=False): # GPU: torch.compile both players
+    "What `protloc_train --is_gan` does: train the Pix2Pix GAN with Pix2Pix's schedule, then draw its curves and predictions."
     if theta_file is None: raise ProtlocError('--is_gan needs --theta_file (protloc_prep writes a random one; protloc_theta extracts learned ones)')
-    GANLoss(gan_mode)
+    PatchGANLoss(gan_mode)
     if cond not in ('input', 'bottleneck', 'film'): raise ProtlocError(f'--cond for the GAN must be input, bottleneck or film, not {cond!r}')
     out = Path(out_dir)
     ck = load_checkpoint(out/'last.pth', 'gan') if resume else None
@@ -381,9 +299,52 @@ def train_gan(img_dir, img_list, protein_list, # as for regression
                         up_mode=up_mode, noise=noise)
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
-    gpu_paths(learn, compile, fp16=False)
-    fit_pix2pix(learn, epochs, lr, start)
+    if gpu_speedups(learn, compile, fp16=False): learn.pix2pix.critic.to(memory_format=torch.channels_last)
+    if compile: learn.pix2pix.critic.compile()
+    with distributed(learn): learn.fit_flat_lin(epochs, lr, start_epoch=start)
+    if rank_distrib(): return
     ck = load_checkpoint(out/'last.pth')
     plot_gan_history(ck, out/'loss.png'); plt.close('all')
     predict_grid(build_model(ck), dls, n=4, path=out/'predictions.png', title='GAN'); plt.close('all')
     print(f"done: {out/'last.pth'} (best: {out/'best.pth'}), {out/'log.csv'}, {out/'loss.png'}, {out/'predictions.png'}, {out/'samples'}")
+
+# %% ../nbs/05_pix2pix.ipynb #a2f966b1
+@cli
+def train_main(img_dir:str, # image folder (OpenCell layout)
+               img_list:str, # image list CSV (from protloc_prep)
+               protein_list:str, # protein file, name -> id (from protloc_prep); fewer proteins = a subset
+               out_dir:str=None, # where checkpoints, log.csv and figures go (default runs/unet; GAN: runs/pix2pix)
+               num_threads:int=2, # torch threads; DataLoader workers = num_threads // 2 (at most 4)
+               epochs:int=10, # epochs (one pass = crops_per_image random crops of every training image)
+               bs:int=16, # batch size
+               size:int=128, # crop side in pixels
+               lr:float=None, # learning rate: regression 3e-3 (peak of one-cycle), GAN 2e-4 (Adam, as Pix2Pix)
+               seed:int=0, # random seed (weights, data order, crops)
+               crops_per_image:int=4, # random crops per training image per epoch
+               emb_dim:int=32, # protein embedding length (regression; the GAN takes theta's)
+               cond:str=None, # how theta enters the U-Net: film, bottleneck or input (default: film; GAN: bottleneck)
+               depth:int=4, # U-Net levels
+               wf:int=5, # U-Net width factor (2**(wf+i) channels)
+               no_protein:bool=False, # protein-agnostic baseline (same U-Net, no conditioning)
+               resume:bool=False, # continue from OUT_DIR/last.pth
+               is_gan:bool=False, # train the Pix2Pix GAN instead of the regression U-Net
+               pix2pix_gen:bool=False, # GAN generator: Pix2Pix U-Net (dropout noise); the only one, kept for the seed's command
+               theta_file:str=None, # GAN: theta (.pth) conditioning the generator (random or from protloc_theta)
+               lambda_l1:float=100., # GAN: weight of the L1 term
+               gan_mode:str='vanilla', # GAN: vanilla (BCE) or lsgan
+               n_layers:int=3, # GAN: PatchGAN layers (3 = 70x70 patches)
+               finetune_theta:bool=False, # GAN: let theta train too
+               compile:bool=False, # GPU: torch.compile the network(s) (slower first batch, faster after)
+               emb_std:float=0.01, # regression: standard deviation of the embedding rows at the start (1 = nn.Embedding's own)
+               up_mode:str='upsample', # decoder up-sampling: upsample (bilinear + 1x1 conv) or upconv (transposed conv)
+               noise:bool=False, # GAN: per-pixel noise on the generator's output (PixelNoise; experimental, see 05_pix2pix)
+              ):
+    "Train the regression U-Net (or, with --is_gan, the Pix2Pix GAN) on an OpenCell-layout folder."
+    if epochs < 1 or bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {epochs}, {bs})')
+    if num_distrib() > 1 and torch.cuda.is_available(): torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
+    common = dict(img_dir=img_dir, img_list=img_list, protein_list=protein_list, num_threads=num_threads, epochs=epochs, bs=bs,
+                  size=size, seed=seed, crops_per_image=crops_per_image, depth=depth, wf=wf, up_mode=up_mode, resume=resume, compile=compile)
+    if is_gan: return train_gan(**common, theta_file=theta_file, out_dir=out_dir or 'runs/pix2pix', lr=lr or 2e-4, cond=cond or 'bottleneck',
+                                lambda_l1=lambda_l1, gan_mode=gan_mode, n_layers=n_layers, finetune_theta=finetune_theta, noise=noise)
+    return train_regression(**common, out_dir=out_dir or 'runs/unet', lr=lr or 3e-3, emb_dim=emb_dim, emb_std=emb_std,
+                            cond=None if no_protein else cond or 'film')

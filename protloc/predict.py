@@ -4,19 +4,125 @@
 
 # %% ../nbs/03b_own_images.ipynb #3a058ad3
 from __future__ import annotations
-from .data import (ProtlocError, TIFF_EXTS, atomic_write, check_fov, cli, pixel_size_um, read_fov,
-                          read_image_list, unknown_protein)  # first: it quiets a torch import warning
-import sys, time
+from .core import ProtlocError, atomic_write, cli  # first: it quiets a torch import warning
+from .data import TIFF_EXTS, check_fov, pixel_size_um, read_fov, read_image_list, unknown_protein
+import math, sys, time
 from pathlib import Path
-import numpy as np, torch, torch.nn.functional as F, tifffile
+import numpy as np, torch, torch.nn as nn, torch.nn.functional as F, tifffile
 from fastprogress.fastprogress import progress_bar
 from fastai.torch_core import default_device
-from .dataset import normalize
-from .train import build_model, cpu_bf16, load_checkpoint, predict_fov, show_grid
+from .dataset import NORM, normalize, show_grid
+from .unet import PixelNoise, ProteinUNet
+from .checkpoint import build_model, load_checkpoint
 
 # %% auto #0
-__all__ = ['find_images', 'predict_jobs', 'resample', 'paint', 'prediction_channels', 'write_prediction', 'paint_file',
-           'predict_main', 'paint_figure']
+__all__ = ['cpu_bf16', 'tile_starts', 'blend_window', 'forward_proteins', 'predict_fov', 'find_images', 'predict_jobs',
+           'resample', 'paint', 'prediction_channels', 'write_prediction', 'paint_file', 'predict_main', 'paint_figure']
+
+# %% ../nbs/03b_own_images.ipynb #faefda44
+def cpu_bf16() -> bool:
+    "Whether this CPU has native bfloat16 arithmetic (AVX-512 BF16 or AMX), where bf16 autocast pays off."
+    try: flags = set(Path('/proc/cpuinfo').read_text().split())
+    except OSError: return False
+    return bool(flags & {'avx512_bf16', 'amx_bf16'})
+
+# %% ../nbs/03b_own_images.ipynb #d52eab1b
+def tile_starts(n:int, # image side, pixels
+                tile:int, # tile side
+                overlap:int # at least this many pixels shared by neighbouring tiles
+               ) -> list:
+    "Evenly spaced start offsets of tiles of side `tile` covering 0..n (just [0] when n <= tile)."
+    if n <= tile: return [0]
+    k = math.ceil((n - overlap) / (tile - overlap))
+    return [round(i * (n - tile) / (k - 1)) for i in range(k)]
+
+# %% ../nbs/03b_own_images.ipynb #5e6b190f
+def blend_window(tile:int, overlap:int) -> np.ndarray:
+    "1-D blending weight of a tile: a raised-cosine ramp over `overlap` pixels at each end, 1 in between, never 0."
+    w = np.ones(tile, np.float32)
+    r = (np.sin(np.pi / 2 * (np.arange(overlap) + 0.5) / overlap) ** 2).astype(np.float32)
+    w[:overlap], w[tile - overlap:] = r, r[::-1]
+    return w
+
+# %% ../nbs/03b_own_images.ipynb #36599388
+def forward_proteins(model:ProteinUNet, # in eval mode (or with dropout on, for samples)
+                     x:torch.Tensor, # 1×1×H×W normalized nucleus; H, W multiples of 2**(depth-1)
+                     pids:torch.Tensor, # P protein ids (repeats allowed: samples)
+                     chunk:int=2): # proteins decoded together: bounds memory
+    "P×H×W predictions for one nucleus image, the encoder levels that do not see the protein run only once."
+    u = model.unet
+    if u.cond not in ('film', 'bottleneck') or not u.padding:   # the protein enters at the input (or nowhere)
+        return torch.cat([model(x.expand(len(p), -1, -1, -1), p) for p in pids.split(chunk)])[:, 0]
+    n_shared = u.depth - (u.cond == 'bottleneck')
+    skips, h = [], x
+    for i in range(n_shared):
+        h = u.down[i](F.max_pool2d(h, 2) if i else h); skips.append(h)
+    out = []
+    for p in pids.split(chunk):
+        c, sk = model.theta(p), [s.expand(len(p), -1, -1, -1) for s in skips]
+        if n_shared < u.depth:
+            h = F.max_pool2d(sk[-1], 2)
+            sk.append(u.down[-1](torch.cat([h, c[..., None, None].expand(-1, -1, *h.shape[-2:])], 1)))
+        h = sk[-1]
+        if u.film is not None: h = u.film[0](h, c)
+        for j, up in enumerate(u.up):
+            h = up(h, sk[-j - 2])
+            if u.film is not None: h = u.film[j + 1](h, c)
+        h = u.last(h)
+        out.append(torch.sigmoid(h) if u.out_act == 'sigmoid' else h)
+    return torch.cat(out)[:, 0]
+
+# %% ../nbs/03b_own_images.ipynb #6236b05c
+def _piece(model, nuc:np.ndarray, pids, chunk, bf16, dev) -> np.ndarray:
+    "P×h×w predictions for an h×w normalized piece: padded like `CondUNet` to its multiple, then cropped back."
+    h0, w0 = nuc.shape; m = 2 ** (model.unet.depth - 1); ph, pw = (-h0) % m, (-w0) % m
+    x = torch.from_numpy(np.ascontiguousarray(nuc))[None, None].to(dev)
+    if ph or pw: x = F.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2), mode='reflect' if min(h0, w0) > max(ph, pw) else 'replicate')
+    with torch.inference_mode(), torch.autocast(dev.type, torch.bfloat16, enabled=bf16):
+        y = forward_proteins(model, x.contiguous(memory_format=torch.channels_last), pids, chunk)
+    return y[:, ph // 2:ph // 2 + h0, pw // 2:pw // 2 + w0].float().cpu().numpy()
+
+# %% ../nbs/03b_own_images.ipynb #49a0763f
+def _tiled(model, nuc, pids, chunk, bf16, dev, tile, overlap) -> np.ndarray:
+    "P×H×W predictions, tile by tile, blended with `blend_window` weights."
+    (H, W), P = nuc.shape, len(pids)
+    ys, xs = tile_starts(H, tile, overlap), tile_starts(W, tile, overlap)
+    if len(ys) * len(xs) == 1: return _piece(model, nuc, pids, chunk, bf16, dev)
+    th, tw = min(tile, H), min(tile, W)
+    w = np.outer(blend_window(th, overlap) if len(ys) > 1 else np.ones(th, np.float32),
+                 blend_window(tw, overlap) if len(xs) > 1 else np.ones(tw, np.float32))
+    acc, wsum = np.zeros((P, H, W), np.float32), np.zeros((H, W), np.float32)
+    for y in ys:
+        for x in xs:
+            acc[:, y:y + th, x:x + tw] += w * _piece(model, nuc[y:y + th, x:x + tw], pids, chunk, bf16, dev)
+            wsum[y:y + th, x:x + tw] += w
+    return acc / wsum
+
+# %% ../nbs/03b_own_images.ipynb #7ed2541e
+def predict_fov(model:nn.Module, # from `build_model`
+                img:np.ndarray, # 2×H×W raw field of view (nucleus, protein), or H×W / 1×H×W nucleus
+                pid, # protein id to paint, or a list of ids
+                norm:dict=NORM, # the checkpoint's normalization
+                samples:int=1, # >1: that many generations with dropout (and a GAN's pixel noise) on
+                device=None, # torch device (default: the model's)
+                tile:int=1024, # larger images go through in overlapping tiles of this side (bounded memory)
+                overlap:int=128, # pixels shared by neighbouring tiles
+                bf16:bool|None=None, # bfloat16 autocast; None: on a GPU that has it (not on a CPU, see `cpu_bf16`)
+                chunk:int=2): # proteins (× samples) decoded together
+    "Predicted protein image (H×W float32, normalized units); K×H×W with `samples` > 1; P×... for a list of ids."
+    nuc = normalize(img[None] if img.ndim == 2 else img[:1], **norm)[0]
+    dev = device or next(model.parameters()).device
+    if bf16 is None: bf16 = dev.type == 'cuda' and torch.cuda.is_bf16_supported()
+    ids = [pid] if np.ndim(pid) == 0 else list(pid)
+    pids = torch.tensor(ids, device=dev).repeat_interleave(samples)
+    model.eval()
+    if samples > 1:
+        for mod in model.modules():
+            if isinstance(mod, (nn.Dropout, PixelNoise)): mod.train()
+    try: out = _tiled(model, nuc, pids, chunk, bf16, dev, tile, overlap).reshape(len(ids), samples, *nuc.shape)
+    finally: model.eval()
+    if samples == 1: out = out[:, 0]
+    return out[0] if np.ndim(pid) == 0 else out
 
 # %% ../nbs/03b_own_images.ipynb #8b0e18c1
 def find_images(img_dir # a folder of TIFFs, in any layout

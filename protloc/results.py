@@ -4,25 +4,25 @@
 
 # %% ../nbs/06_results.ipynb #f92a27b1
 from __future__ import annotations
-from .data import (ProtlocError, atomic_write, cli, load_proteins, pixel_size_um, read_fov, read_image_list,
-                          unknown_protein)  # first: it quiets a torch import warning
+from .core import ProtlocError, atomic_write, cli, set_threads  # first: it quiets a torch import warning
+from .data import load_proteins, pixel_size_um, read_fov, read_image_list, unknown_protein
 import functools, json, re
 from pathlib import Path
 import numpy as np, pandas as pd, torch, tifffile
 import matplotlib.pyplot as plt
 from scipy import ndimage
-from .dataset import NORM, normalize
-from .train import _green, _threads, build_model, load_checkpoint, pcc, predict_fov, show_grid
-from .pix2pix import METRICS, center_crop, compartment_error, sample_stats, score_image, uncertainty_spearman
-from .embed import read_families
-from .predict import find_images
 from fastcore.basics import patch
+from .dataset import GREEN, NORM, normalize, show_grid
+from .metrics import METRICS, compartment_error, pcc, sample_stats, score_image, sharpness, uncertainty_spearman
+from .checkpoint import build_model, load_checkpoint
+from .predict import find_images, predict_fov
+from .embed import read_families
 
 # %% auto #0
-__all__ = ['EXTRA', 'load_models', 'wrong_ids', 'mean_images', 'prediction_and_spread', 'eval_models', 'summarize',
-           'results_grid', 'eval_main', 'Explorer', 'explore']
+__all__ = ['EXTRA', 'load_models', 'wrong_ids', 'resize_to', 'center_crop', 'mean_images', 'prediction_and_spread', 'eval_models',
+           'summarize', 'results_grid', 'write_metrics', 'eval_main', 'Explorer', 'explore']
 
-# %% ../nbs/06_results.ipynb #332deed4
+# %% ../nbs/06_results.ipynb #32b9162a
 def load_models(paths) -> dict:
     "name -> (model, checkpoint) for checkpoint paths; a name is the checkpoint's folder, made unique."
     out = {}
@@ -35,22 +35,32 @@ def load_models(paths) -> dict:
         out[name] = (build_model(ck), ck)
     return out
 
+# %% ../nbs/06_results.ipynb #6d960299
 def wrong_ids(names) -> dict:
     "name -> another protein's name: each goes to the one half-way round the sorted list (no fixed points)."
     s = sorted(names)
     return {n: s[(i + max(1, len(s) // 2)) % len(s)] for i, n in enumerate(s)}
 
-def _fit(a, shape):
+# %% ../nbs/06_results.ipynb #e0c5dccb
+def resize_to(a, shape):
     "Resize `a` to `shape` (bilinear) when it differs."
     return a if a.shape == tuple(shape) else ndimage.zoom(a, np.array(shape) / a.shape, order=1)
 
+def center_crop(img:np.ndarray, # C×H×W (or H×W)
+                crop:int|None=None): # side of the square kept (None: all; larger than the image: all of that side)
+    "The central crop×crop pixels of an image."
+    if not crop: return img
+    h, w = img.shape[-2:]; ch, cw = min(crop, h), min(crop, w)
+    return img[..., (h - ch) // 2:(h - ch) // 2 + ch, (w - cw) // 2:(w - cw) // 2 + cw]
+
+# %% ../nbs/06_results.ipynb #cdb7f2ca
 def mean_images(rows:list, img_dir, norm:dict=NORM) -> dict:
     "protein -> mean normalized protein image of its (training) images, each resized to the first one's size."
     acc = {}
     for r in rows:
         im = normalize(read_fov(Path(img_dir)/r['path'])[1:], **norm)[0]
         a = acc.setdefault(r['protein'], [])
-        a.append(_fit(im, a[0].shape) if a else im)
+        a.append(resize_to(im, a[0].shape) if a else im)
     return {k: np.mean(v, 0) for k, v in acc.items()}
 
 # %% ../nbs/06_results.ipynb #241bfd73
@@ -66,7 +76,7 @@ def prediction_and_spread(model, ck:dict, # from `load_models`
     return (pred, *sample_stats(draws))
 
 # %% ../nbs/06_results.ipynb #f472f29a
-EXTRA = ('compartment_error', 'pcc_mean_of_samples', 'uncertainty_spearman')   # beside `METRICS`; the last two for GANs
+EXTRA = ('compartment_error', 'pcc_mean_of_samples', 'uncertainty_spearman', 'sharpness_mean_of_samples')   # beside `METRICS`; the last three for GANs
 
 def eval_models(models:dict, # from `load_models`
                 img_dir, # image folder
@@ -93,10 +103,11 @@ def eval_models(models:dict, # from `load_models`
             if r['protein'] not in pm: continue
             preds[name], mean, std = prediction_and_spread(m, ck, img, pm[r['protein']], samples)
             if std is not None: extra[name] = dict(pcc_mean_of_samples=float(pcc(*(torch.from_numpy(a)[None] for a in (mean, truth)))),
-                                                    uncertainty_spearman=uncertainty_spearman(std, mean, truth))
+                                                    uncertainty_spearman=uncertainty_spearman(std, mean, truth),
+                                                    sharpness_mean_of_samples=sharpness(mean, truth))
             if shuffle_ids and ck['config'].get('cond') is not None:
                 preds[f'{name} (wrong protein)'] = predict_fov(m, img, pm[wrong[name][r['protein']]], ck['norm'])
-        if r['protein'] in means: preds['per-protein mean image'] = _fit(means[r['protein']], truth.shape)
+        if r['protein'] in means: preds['per-protein mean image'] = resize_to(means[r['protein']], truth.shape)
         fam = (families or {}).get(r['protein'], '')
         out += [dict(model=k, path=r['path'], protein=r['protein'], family=fam, **score_image(p, truth),
                      compartment_error=compartment_error(p, truth, nuc), **extra.get(k, {})) for k, p in preds.items()]
@@ -158,6 +169,18 @@ def _md_table(t:pd.DataFrame) -> str:
 
 def _slug(s): return re.sub(r'[^A-Za-z0-9_.-]+', '_', s).strip('_')
 
+# %% ../nbs/06_results.ipynb #799d47eb
+def write_metrics(out_dir, # created if missing
+                  table:pd.DataFrame, # from `summarize`
+                  scores:pd.DataFrame, # from `eval_models`
+                  about:dict) -> Path: # what was scored (models, images), into metrics.json
+    "Write metrics.csv, scores.csv and metrics.json atomically; returns the folder."
+    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
+    with atomic_write(out/'metrics.csv') as f: table.to_csv(f, index=False)
+    with atomic_write(out/'scores.csv') as f: scores.to_csv(f, index=False)
+    with atomic_write(out/'metrics.json') as f: json.dump(dict(about, metrics=table.to_dict('records')), f, indent=1)
+    return out
+
 # %% ../nbs/06_results.ipynb #43ab3d9b
 @cli
 def eval_main(model:list, # checkpoints (.pth) to compare, regression and/or GAN
@@ -172,7 +195,7 @@ def eval_main(model:list, # checkpoints (.pth) to compare, regression and/or GAN
               samples:int=8, # GAN draws per image with dropout on: their mean and std (the uncertainty); the prediction has dropout off
               num_threads:int=2): # torch threads
     "Score checkpoints on held-out images against baselines; write metrics and figures, print the table."
-    _threads(num_threads)
+    set_threads(num_threads)
     if split not in ('valid', 'train', 'all'): raise ProtlocError(f'--split must be valid, train or all, not {split!r}')
     models = load_models(model)
     rows = read_image_list(img_list)
@@ -187,12 +210,8 @@ def eval_main(model:list, # checkpoints (.pth) to compare, regression and/or GAN
     if samples < 1: raise ProtlocError(f'--samples must be >= 1, not {samples}')
     scores = eval_models(models, img_dir, sel, train_rows, shuffle_ids, fams, progress=True, samples=samples)
     table = summarize(scores)
-    out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    with atomic_write(out/'metrics.csv') as f: table.to_csv(f, index=False)
-    with atomic_write(out/'scores.csv') as f: scores.to_csv(f, index=False)
-    with atomic_write(out/'metrics.json') as f:
-        json.dump(dict(models={k: str(p) for k, p in zip(models, model)}, img_dir=str(img_dir), img_list=str(img_list),
-                       split=split, shuffle_ids=shuffle_ids, metrics=table.to_dict('records')), f, indent=1)
+    out = write_metrics(out_dir, table, scores, dict(models={k: str(p) for k, p in zip(models, model)}, img_dir=str(img_dir),
+                        img_list=str(img_list), split=split, shuffle_ids=shuffle_ids))
     show = [r for r in sel if all(r['protein'] in ck['proteins'] for _, ck in models.values())][:n_show] or sel[:n_show]
     results_grid(models, show, img_dir, crop, path=out/'grid.png', samples=samples); plt.close('all')
     for k, mck in models.items():
@@ -241,7 +260,7 @@ def draw(self:Explorer, protein, path, models=(), as_protein=None, scale:float=3
     fig, axs = plt.subplots(1, len(cols), figsize=(scale * len(cols), scale), squeeze=False)
     for ax, (k, im) in zip(axs[0], cols.items()):
         if im is None: ax.text(.5, .5, 'protein unknown\nto this model', ha='center', va='center'); im = np.zeros((2, 2))
-        ax.imshow(im, cmap='gray' if k == 'nucleus' else _green(), vmin=0, vmax=1)
+        ax.imshow(im, cmap='gray' if k == 'nucleus' else GREEN, vmin=0, vmax=1)
         ax.set_title(k, fontsize=9); ax.set_xticks([]); ax.set_yticks([])
     fig.tight_layout()
     return fig

@@ -4,16 +4,13 @@
 
 # %% ../nbs/03_train.ipynb #f226ccad
 from __future__ import annotations
-from .data import (PIXEL_SIZE_UM, ProtlocError, atomic_write, cli, load_proteins, pixel_size_um, read_image_list,
-                          load_theta)  # first: it quiets a torch import warning
-import json, math, os, random
+from .core import ProtlocError, cli, set_threads  # first: it quiets a torch import warning
+import contextlib, math, os, random
 from pathlib import Path
-import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
+import numpy as np, torch, torch.nn as nn
 import matplotlib.pyplot as plt
-from fastcore.foundation import L
+from fastcore.basics import patch
 from fastai.learner import Learner
-from fastai.callback.core import Callback, CancelFitException
-from fastai.callback.progress import CSVLogger
 from fastai.callback.schedule import *  # noqa: F401,F403 (patches fit_one_cycle onto Learner)
 from fastai.metrics import AvgMetric
 from fastai.optimizer import OptimWrapper
@@ -21,139 +18,17 @@ from fastai.losses import MSELossFlat
 from fastai.torch_core import default_device, num_distrib, rank_distrib
 from fastai.callback.fp16 import MixedPrecision  # noqa: F401 (patches to_fp16/to_bf16 onto Learner)
 from fastai.distributed import DistributedDL  # patches distrib_ctx onto Learner (Hugging Face accelerate underneath)
-from fastcore.basics import patch
-import contextlib
-from torchmetrics.functional.image import structural_similarity_index_measure
-from .dataset import NORM, ProteinDataLoaders, check_listed, norm_settings, normalize, protein_dls, show_pairs
-from .unet import PixelNoise, ProteinUNet
+from .data import load_proteins, read_image_list
+from .dataset import ProteinDataLoaders, check_listed, protein_dls, show_grid
+from .metrics import pcc, ssim
+from .unet import ProteinUNet
+from .checkpoint import (CheckpointCB, ResumableCSVLogger, build_model, load_checkpoint, restore_training)
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'GREEN', 'pcc', 'ssim', 'save_checkpoint', 'load_checkpoint', 'build_model', 'train_pixel_size',
-           'CheckpointCB', 'ResumableCSVLogger', 'restore', 'same_proteins', 'adamw', 'regression_learner', 'gpu_paths',
-           'distributed', 'plot_history', 'show_grid', 'predict_grid', 'train_dls', 'train_main', 'cpu_bf16',
-           'tile_starts', 'blend_window', 'forward_proteins', 'predict_fov']
+__all__ = ['same_proteins', 'adamw', 'regression_learner', 'gpu_speedups', 'distributed', 'plot_history', 'predict_grid',
+           'train_dls', 'train_regression']
 
-# %% ../nbs/03_train.ipynb #5cb2a61f
-def pcc(pred, targ):
-    "Pearson correlation of each predicted image with its target, averaged over the batch."
-    p, t = pred.flatten(1).float(), targ.flatten(1).float()
-    p, t = p - p.mean(1, keepdim=True), t - t.mean(1, keepdim=True)
-    return ((p * t).sum(1) / (p.norm(dim=1) * t.norm(dim=1) + 1e-8)).mean()
-
-def ssim(pred, targ):
-    "Structural similarity (torchmetrics, data range 1) of predictions clipped to [0, 1]."
-    return structural_similarity_index_measure(pred.float().clamp(0, 1), targ.float(), data_range=1.0)
-
-# %% ../nbs/03_train.ipynb #1490a219
-CKPT_FORMAT = 'protloc-checkpoint-1'
-
-def save_checkpoint(path, ckpt:dict):
-    "Write a checkpoint dict atomically."
-    with atomic_write(path, None) as tmp: torch.save(ckpt, tmp)
-
-def load_checkpoint(path, # checkpoint .pth
-                    kind:str|None=None # expected kind ('regression' or 'gan'), or any
-                   ) -> dict:
-    "Load a checkpoint safely (`weights_only=True`) and check what it is."
-    path = Path(path)
-    if not path.is_file(): raise ProtlocError(f'{path}: checkpoint not found')
-    try: ck = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as e: raise ProtlocError(f'{path}: not a protloc checkpoint ({type(e).__name__}: {str(e).splitlines()[0][:120]})') from None
-    if not isinstance(ck, dict) or ck.get('format') != CKPT_FORMAT: raise ProtlocError(f'{path}: not a protloc checkpoint')
-    if kind is not None and ck['kind'] != kind: raise ProtlocError(f"{path}: is a {ck['kind']} checkpoint, not {kind}")
-    ck['path'] = str(path)   # where it came from, for messages (not stored in the file)
-    ck['norm'] = norm_settings(ck['norm'])   # a checkpoint from before backgrounds: none, as it was trained
-    ck['config'] = {'up_mode': 'upconv', **ck['config']}   # one from before bilinear up-sampling: transposed convs
-    ck.setdefault('pixel_size', PIXEL_SIZE_UM)   # one from before pixel sizes: OpenCell's, what every model then saw
-    return ck
-
-def build_model(ck:dict) -> nn.Module:
-    "Rebuild the predicting network (the U-Net, or the GAN's generator) of a checkpoint, in eval mode."
-    m = ProteinUNet(**ck['config'])
-    m.load_state_dict(ck['model'])
-    return m.eval()
-
-def train_pixel_size(dls) -> float:
-    "µm per pixel of the training images: the first one's TIFF tags, or OpenCell's 0.2 when they have none."
-    ds = dls.train_ds
-    return pixel_size_um(ds.img_dir/ds.paths[0]) or PIXEL_SIZE_UM
-
-# %% ../nbs/03_train.ipynb #0b1b2405
-def _plain(o):
-    "`o` with numpy scalars and fastcore `L`s turned into Python numbers and lists (for `weights_only` loading)."
-    if isinstance(o, dict): return {k: _plain(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple, L)): return [_plain(v) for v in o]
-    if isinstance(o, np.generic): return o.item()
-    return o
-
-def _opt_state(opt): return _plain(opt.state_dict())
-
-class CheckpointCB(Callback):
-    "After every epoch, write `last.pth` (and `best.pth` when `monitor` improves) in `out_dir`, atomically."
-    order = 70  # after the Recorder has the epoch's values
-    def __init__(self, out_dir, # where the checkpoints go
-                 kind:str='regression', # written into the checkpoint
-                 monitor:str='valid_loss', # recorder value deciding `best.pth` (lower is better)
-                 resume:dict|None=None, # checkpoint being resumed: its history and best value carry on
-                 extra=None): # callable(learn) -> dict of more entries (e.g. the GAN's critic)
-        self.out_dir, self.kind, self.monitor, self.extra = Path(out_dir), kind, monitor, extra
-        self.history = list(resume['history']) if resume else []
-        self.losses = list(resume['losses']) if resume else []
-        self.best = resume['best'] if resume else math.inf
-    trained = False   # set by a training batch; epochs skipped by `start_epoch` on resume never train
-    def after_batch(self):
-        if self.training: self.losses.append(float(self.learn.loss.detach())); self.trained = True
-    def after_epoch(self):
-        trained, self.trained = self.trained, False
-        if not trained: return
-        rec = self.learn.recorder
-        row = dict(zip(rec.metric_names[1:-1], [float(v) for v in rec.values[-1]]), epoch=self.epoch)
-        self.history.append(row)
-        val = row.get(self.monitor, math.inf)
-        improved = val < self.best
-        if improved: self.best = val
-        m = getattr(self.learn.model, 'module', self.learn.model)   # DistributedDataParallel wraps it during a multi-process fit
-        ck = dict(format=CKPT_FORMAT, kind=self.kind, epoch=self.epoch, n_epoch=self.n_epoch,
-                  model={k: v.detach().cpu() for k, v in getattr(m, 'generator', m).state_dict().items()},
-                  config=dict(getattr(m, 'generator', m).config), proteins=dict(self.dls.proteins),
-                  theta=getattr(m, 'generator', m).theta.weight.detach().cpu().clone(), norm=dict(self.dls.norm),
-                  size=self.dls.size, pixel_size=train_pixel_size(self.dls), opt=_opt_state(self.learn.opt), train_rng=list(getattr(self.dls.train, 'dl', self.dls.train).rng.getstate()[1]),
-                  history=self.history, losses=self.losses, best=self.best, monitor=self.monitor,
-                  **(self.extra(self.learn) if self.extra else {}))
-        self.out_dir.mkdir(parents=True, exist_ok=True)
-        save_checkpoint(self.out_dir/'last.pth', ck)
-        if improved: save_checkpoint(self.out_dir/'best.pth', ck)
-
-class ResumableCSVLogger(CSVLogger):
-    "fastai's `CSVLogger`; when appending to a resumed run's log it adds rows only (no second header, no skipped epochs)."
-    def __init__(self, fname='log.csv', append=False, upto:int|None=None): # resuming: keep rows of epochs <= `upto` only
-        super().__init__(fname, append); self.upto = upto
-    def before_fit(self):
-        p = self.path/self.fname
-        if not (self.append and p.exists() and p.stat().st_size): return super().before_fit()
-        if self.upto is not None:   # a run killed between logging an epoch and checkpointing it logged one row too many
-            head, *rows = p.read_text().splitlines(keepends=True)
-            with atomic_write(p) as f: f.write(head + ''.join(r for r in rows if int(r.split(',')[0]) <= self.upto))
-        self.file = p.open('a')
-        self.old_logger, self.learn.logger = self.logger, self._write_line
-    def _write_line(self, log):
-        if len(log) == len(self.recorder.metric_names): super()._write_line(log)
-        else: self.old_logger(log)
-
-def restore(learn:Learner, ck:dict):
-    "Put a checkpoint's weights, optimizer state and data order back into `learn` (for `--resume`)."
-    m = learn.model
-    getattr(m, 'generator', m).load_state_dict(ck['model'])
-    if learn.opt is None: learn.create_opt()
-    torch_opt = isinstance(learn.opt, OptimWrapper)          # a PyTorch optimizer's own state, or fastai's
-    if torch_opt != ('param_groups' in ck['opt']):
-        raise ProtlocError(f"the checkpoint's optimizer state is from another protloc version ({'fastai' if torch_opt else 'PyTorch'} "
-                           'optimizer); it predicts, but --resume needs a checkpoint from this version')
-    if torch_opt: learn.opt.load_state_dict(ck['opt'])
-    else: learn.opt.load_state_dict(dict(state=ck['opt']['state'], hypers=L(ck['opt']['hypers'])))
-    learn.dls.train.rng.setstate((3, tuple(ck['train_rng']), None))
-
-# %% ../nbs/03_train.ipynb #d66f8806
+# %% ../nbs/03_train.ipynb #4e13988d
 def same_proteins(ck:dict, dls:ProteinDataLoaders):
     "Fail unless checkpoint `ck`, being resumed, was trained on the protein set (names and ids) of `dls`."
     a, b = ck['proteins'], dls.proteins
@@ -162,10 +37,12 @@ def same_proteins(ck:dict, dls:ProteinDataLoaders):
     raise ProtlocError(f'{ck.get("path", "the checkpoint")} (--resume): trained on a different protein set ({len(a)} proteins) than the protein list ({len(b)}); '
                        f'they differ in {", ".join(diff[:4])}{"..." if len(diff) > 4 else ""}')
 
+# %% ../nbs/03_train.ipynb #a96b7cf8
 def adamw(params, lr:float=1e-3):
     "fastai's default Adam (betas 0.9/0.99, eps 1e-5, decoupled weight decay 0.01) as PyTorch's `AdamW`, wrapped for fastai."
     return OptimWrapper(params, torch.optim.AdamW, lr=lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.01)
 
+# %% ../nbs/03_train.ipynb #7fa42840
 def regression_learner(dls:ProteinDataLoaders, # from `protein_dls`
                        out_dir=None, # checkpoints, log.csv (None: no files)
                        emb_dim:int=32, # length of a protein's embedding
@@ -183,11 +60,11 @@ def regression_learner(dls:ProteinDataLoaders, # from `protein_dls`
         cbs += [ResumableCSVLogger('log.csv', append=resume is not None, upto=resume and resume['epoch']), CheckpointCB(out_dir, resume=resume)]  # log.csv: relative to learn.path
     learn = Learner(dls, model, opt_func=adamw, loss_func=MSELossFlat(), metrics=[AvgMetric(pcc), AvgMetric(ssim)], cbs=cbs,
                     path=out_dir or '.')
-    if resume is not None: restore(learn, resume)
+    if resume is not None: restore_training(learn, resume)
     return learn
 
 # %% ../nbs/03_train.ipynb #64acee9b
-def gpu_paths(learn:Learner, # a regression or GAN learner
+def gpu_speedups(learn:Learner, # a regression or GAN learner
               compile:bool=False, # also `torch.compile` the network(s)
               fp16:bool=True, # allow float16 autocast where bfloat16 is missing (needs fastai's loss scaling)
              ) -> list: # names of what was switched on ([] on the CPU)
@@ -199,9 +76,7 @@ def gpu_paths(learn:Learner, # a regression or GAN learner
     elif fp16: learn.to_fp16(); on.append('fp16')
     learn.model.to(dev, memory_format=torch.channels_last); on.append('channels_last')
     torch.backends.cudnn.benchmark = True; on.append('cudnn.benchmark')
-    if compile:
-        for m in [getattr(learn.model, n) for n in ('generator', 'critic') if hasattr(learn.model, n)] or [learn.model]: m.compile()
-        on.append('torch.compile')
+    if compile: learn.model.compile(); on.append('torch.compile')
     return on
 
 # %% ../nbs/03_train.ipynb #887b9294
@@ -237,39 +112,6 @@ def plot_history(ck:dict, # a checkpoint (its `losses` and `history`)
     return fig
 
 # %% ../nbs/03_train.ipynb #e50ed971
-GREEN = 'protloc_green'
-def _green():
-    from matplotlib.colors import LinearSegmentedColormap
-    return LinearSegmentedColormap.from_list(GREEN, ['black', '#3cff3c'])
-
-def _scale_bar(ax, shape:tuple, pixel_um:float):
-    "A white scale bar of a round length (at most a third of the width) in the bottom-right corner, labelled in µm."
-    h, w = shape[-2:]
-    um = max([v for v in (1, 2, 5, 10, 20, 50, 100) if v / pixel_um <= w / 3] or [1])
-    px = um / pixel_um
-    ax.plot([w * 0.95 - px, w * 0.95], [h * 0.92] * 2, c='w', lw=3)
-    ax.text(w * 0.95 - px / 2, h * 0.87, f'{um} µm', c='w', ha='center', fontsize=7)
-
-def show_grid(columns:dict, # column title -> list of H×W images (all columns the same length)
-              row_titles=None, # one title per row
-              scale:float=2.2, # inches per panel
-              path=None, # save the PNG here too
-              pixel_um:float|None=None): # µm per pixel: draw a scale bar in the first column
-    "A grid of images in [0, 1], one column per entry; 'nucleus' columns gray, the others green. Returns the figure."
-    names = list(columns); n = len(columns[names[0]])
-    fig, axs = plt.subplots(n, len(names), figsize=(scale * len(names), scale * n), squeeze=False)
-    for c, nm in enumerate(names):
-        for r in range(n):
-            im = np.asarray(columns[nm][r]).squeeze()
-            ax = axs[r, c]; ax.imshow(im, cmap='gray' if nm == 'nucleus' else _green(), vmin=0, vmax=1)
-            ax.set_xticks([]); ax.set_yticks([])
-            if pixel_um and c == 0: _scale_bar(ax, im.shape, pixel_um)
-            if r == 0: ax.set_title(nm)
-            if c == 0 and row_titles is not None: ax.set_ylabel(row_titles[r])
-    fig.tight_layout()
-    if path: fig.savefig(path, dpi=80)
-    return fig
-
 def predict_grid(model:nn.Module, # a trained `ProteinUNet`
                  dls:ProteinDataLoaders, # its DataLoaders (the validation crops are shown)
                  n:int=4, # rows
@@ -283,173 +125,36 @@ def predict_grid(model:nn.Module, # a trained `ProteinUNet`
     return show_grid({'truth': y[:n].cpu(), title: p, 'nucleus': x[:n].cpu()}, [names[int(k)] for k in i[:n]], path=path)
 
 # %% ../nbs/03_train.ipynb #bfff5a30
-def _threads(num_threads:int):
-    "Set torch's threads; return the number of DataLoader workers to use."
-    if num_threads < 1: raise ProtlocError(f'--num_threads must be >= 1, not {num_threads}')
-    torch.set_num_threads(num_threads)
-    return 0 if num_threads < 2 else min(4, num_threads // 2)
-
 def train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crops_per_image=4):
     "DataLoaders for training, with the image list restricted to the proteins of `protein_list`."
-    workers = _threads(num_threads)
+    workers = set_threads(num_threads)
     proteins = load_proteins(protein_list)
     rows = [r for r in read_image_list(img_list) if r['protein'] in proteins]  # a smaller protein list = a subset
     check_listed(img_dir, rows, img_list)
     if not rows: raise ProtlocError(f'{img_list}: no image of a protein in {protein_list}')
     return protein_dls(img_dir, rows, proteins, size, bs, crops_per_image, workers, seed, device=default_device())
 
-@cli
-def train_main(img_dir:str, # image folder (OpenCell layout)
-               img_list:str, # image list CSV (from protloc_prep)
-               protein_list:str, # protein file, name -> id (from protloc_prep); fewer proteins = a subset
-               out_dir:str=None, # where checkpoints, log.csv and figures go (default runs/unet; GAN: runs/pix2pix)
-               num_threads:int=2, # torch threads; DataLoader workers = num_threads // 2 (at most 4)
-               epochs:int=10, # epochs (one pass = crops_per_image random crops of every training image)
-               bs:int=16, # batch size
-               size:int=128, # crop side in pixels
-               lr:float=None, # learning rate: regression 3e-3 (peak of one-cycle), GAN 2e-4 (Adam, as Pix2Pix)
-               seed:int=0, # random seed (weights, data order, crops)
-               crops_per_image:int=4, # random crops per training image per epoch
-               emb_dim:int=32, # protein embedding length (regression; the GAN takes theta's)
-               cond:str=None, # how theta enters the U-Net: film, bottleneck or input (default: film; GAN: bottleneck)
-               depth:int=4, # U-Net levels
-               wf:int=5, # U-Net width factor (2**(wf+i) channels)
-               no_protein:bool=False, # protein-agnostic baseline (same U-Net, no conditioning)
-               resume:bool=False, # continue from OUT_DIR/last.pth
-               is_gan:bool=False, # train the Pix2Pix GAN instead of the regression U-Net
-               pix2pix_gen:bool=False, # GAN generator: Pix2Pix U-Net (dropout noise); the only one, kept for the seed's command
-               theta_file:str=None, # GAN: theta (.pth) conditioning the generator (random or from protloc_theta)
-               lambda_l1:float=100., # GAN: weight of the L1 term
-               gan_mode:str='vanilla', # GAN: vanilla (BCE) or lsgan
-               n_layers:int=3, # GAN: PatchGAN layers (3 = 70x70 patches)
-               finetune_theta:bool=False, # GAN: let theta train too
-               compile:bool=False, # GPU: torch.compile the network(s) (slower first batch, faster after)
-               emb_std:float=0.01, # regression: standard deviation of the embedding rows at the start (1 = nn.Embedding's own)
-               up_mode:str='upsample', # decoder up-sampling: upsample (bilinear + 1x1 conv) or upconv (transposed conv)
-               noise:bool=False, # GAN: per-pixel noise on the generator's output (PixelNoise; experimental, see 05_pix2pix)
-              ):
-    "Train the regression U-Net (or, with --is_gan, the Pix2Pix GAN) on an OpenCell-layout folder."
-    if epochs < 1 or bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {epochs}, {bs})')
-    if num_distrib() > 1 and torch.cuda.is_available(): torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
-    if is_gan:
-        from protloc.pix2pix import train_gan   # here: protloc.pix2pix imports this module
-        return train_gan(img_dir, img_list, protein_list, theta_file, out_dir or 'runs/pix2pix', num_threads, epochs, bs, size, lr or 2e-4,
-                         seed, crops_per_image, cond or 'bottleneck', depth, wf, lambda_l1, gan_mode, n_layers, finetune_theta, resume, compile, up_mode=up_mode, noise=noise)
-    lr, cond, out_dir = lr or 3e-3, cond or 'film', out_dir or 'runs/unet'
+# %% ../nbs/03_train.ipynb #9c8b3c1b
+def train_regression(img_dir, img_list, protein_list, # image folder, image list, protein file
+                     out_dir='runs/unet', # checkpoints, log.csv, loss.png, predictions.png
+                     num_threads:int=2, epochs:int=10, bs:int=16, size:int=128, lr:float=3e-3, seed:int=0, crops_per_image:int=4,
+                     emb_dim:int=32, # protein embedding length
+                     cond:str|None='film', # how theta enters (None: the protein-agnostic baseline)
+                     depth:int=4, wf:int=5, up_mode:str='upsample', emb_std:float=0.01, # the U-Net (see `ProteinUNet`)
+                     resume:bool=False, # continue from OUT_DIR/last.pth
+                     compile:bool=False): # GPU: torch.compile
+    "What `protloc_train` does without `--is_gan`: train the regression U-Net with one-cycle, then draw its curves and predictions."
     out = Path(out_dir)
     ck = load_checkpoint(out/'last.pth', 'regression') if resume else None
     torch.manual_seed(seed); random.seed(seed)
     dls = train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crops_per_image)
-    learn = regression_learner(dls, out, emb_dim, None if no_protein else cond, resume=ck, depth=depth, wf=wf,
-                               emb_std=emb_std, up_mode=up_mode)
+    learn = regression_learner(dls, out, emb_dim, cond, resume=ck, depth=depth, wf=wf, emb_std=emb_std, up_mode=up_mode)
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
-    gpu_paths(learn, compile)
+    gpu_speedups(learn, compile)
     with distributed(learn): learn.fit_one_cycle(epochs, lr, start_epoch=start)
     if rank_distrib(): return
     ck = load_checkpoint(out/'last.pth')
     plot_history(ck, out/'loss.png'); plt.close('all')
     predict_grid(build_model(ck), dls, n=4, path=out/'predictions.png'); plt.close('all')
     print(f"done: {out/'last.pth'} (best: {out/'best.pth'}), {out/'log.csv'}, {out/'loss.png'}, {out/'predictions.png'}")
-
-# %% ../nbs/03_train.ipynb #19d6faf9
-def cpu_bf16() -> bool:
-    "Whether this CPU has native bfloat16 arithmetic (AVX-512 BF16 or AMX), where bf16 autocast pays off."
-    try: flags = set(Path('/proc/cpuinfo').read_text().split())
-    except OSError: return False
-    return bool(flags & {'avx512_bf16', 'amx_bf16'})
-
-def tile_starts(n:int, # image side, pixels
-                tile:int, # tile side
-                overlap:int # at least this many pixels shared by neighbouring tiles
-               ) -> list:
-    "Evenly spaced start offsets of tiles of side `tile` covering 0..n (just [0] when n <= tile)."
-    if n <= tile: return [0]
-    k = math.ceil((n - overlap) / (tile - overlap))
-    return [round(i * (n - tile) / (k - 1)) for i in range(k)]
-
-def blend_window(tile:int, overlap:int) -> np.ndarray:
-    "1-D blending weight of a tile: a raised-cosine ramp over `overlap` pixels at each end, 1 in between, never 0."
-    w = np.ones(tile, np.float32)
-    r = (np.sin(np.pi / 2 * (np.arange(overlap) + 0.5) / overlap) ** 2).astype(np.float32)
-    w[:overlap], w[tile - overlap:] = r, r[::-1]
-    return w
-
-# %% ../nbs/03_train.ipynb #36599388
-def forward_proteins(model:ProteinUNet, # in eval mode (or with dropout on, for samples)
-                     x:torch.Tensor, # 1×1×H×W normalized nucleus; H, W multiples of 2**(depth-1)
-                     pids:torch.Tensor, # P protein ids (repeats allowed: samples)
-                     chunk:int=2): # proteins decoded together: bounds memory
-    "P×H×W predictions for one nucleus image, the encoder levels that do not see the protein run only once."
-    u = model.unet
-    if u.cond not in ('film', 'bottleneck') or not u.padding:   # the protein enters at the input (or nowhere)
-        return torch.cat([model(x.expand(len(p), -1, -1, -1), p) for p in pids.split(chunk)])[:, 0]
-    n_shared = u.depth - (u.cond == 'bottleneck')
-    skips, h = [], x
-    for i in range(n_shared):
-        h = u.down[i](F.max_pool2d(h, 2) if i else h); skips.append(h)
-    out = []
-    for p in pids.split(chunk):
-        c, sk = model.theta(p), [s.expand(len(p), -1, -1, -1) for s in skips]
-        if n_shared < u.depth:
-            h = F.max_pool2d(sk[-1], 2)
-            sk.append(u.down[-1](torch.cat([h, c[..., None, None].expand(-1, -1, *h.shape[-2:])], 1)))
-        h = sk[-1]
-        if u.film is not None: h = u.film[0](h, c)
-        for j, up in enumerate(u.up):
-            h = up(h, sk[-j - 2])
-            if u.film is not None: h = u.film[j + 1](h, c)
-        h = u.last(h)
-        out.append(torch.sigmoid(h) if u.out_act == 'sigmoid' else h)
-    return torch.cat(out)[:, 0]
-
-# %% ../nbs/03_train.ipynb #a3e2d53b
-def _piece(model, nuc:np.ndarray, pids, chunk, bf16, dev) -> np.ndarray:
-    "P×h×w predictions for an h×w normalized piece: padded like `CondUNet` to its multiple, then cropped back."
-    h0, w0 = nuc.shape; m = 2 ** (model.unet.depth - 1); ph, pw = (-h0) % m, (-w0) % m
-    x = torch.from_numpy(np.ascontiguousarray(nuc))[None, None].to(dev)
-    if ph or pw: x = F.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2), mode='reflect' if min(h0, w0) > max(ph, pw) else 'replicate')
-    with torch.inference_mode(), torch.autocast(dev.type, torch.bfloat16, enabled=bf16):
-        y = forward_proteins(model, x.contiguous(memory_format=torch.channels_last), pids, chunk)
-    return y[:, ph // 2:ph // 2 + h0, pw // 2:pw // 2 + w0].float().cpu().numpy()
-
-def _tiled(model, nuc, pids, chunk, bf16, dev, tile, overlap) -> np.ndarray:
-    "P×H×W predictions, tile by tile, blended with `blend_window` weights."
-    (H, W), P = nuc.shape, len(pids)
-    ys, xs = tile_starts(H, tile, overlap), tile_starts(W, tile, overlap)
-    if len(ys) * len(xs) == 1: return _piece(model, nuc, pids, chunk, bf16, dev)
-    th, tw = min(tile, H), min(tile, W)
-    w = np.outer(blend_window(th, overlap) if len(ys) > 1 else np.ones(th, np.float32),
-                 blend_window(tw, overlap) if len(xs) > 1 else np.ones(tw, np.float32))
-    acc, wsum = np.zeros((P, H, W), np.float32), np.zeros((H, W), np.float32)
-    for y in ys:
-        for x in xs:
-            acc[:, y:y + th, x:x + tw] += w * _piece(model, nuc[y:y + th, x:x + tw], pids, chunk, bf16, dev)
-            wsum[y:y + th, x:x + tw] += w
-    return acc / wsum
-
-# %% ../nbs/03_train.ipynb #7ed2541e
-def predict_fov(model:nn.Module, # from `build_model`
-                img:np.ndarray, # 2×H×W raw field of view (nucleus, protein), or H×W / 1×H×W nucleus
-                pid, # protein id to paint, or a list of ids
-                norm:dict=NORM, # the checkpoint's normalization
-                samples:int=1, # >1: that many generations with dropout (and a GAN's pixel noise) on
-                device=None, # torch device (default: the model's)
-                tile:int=1024, # larger images go through in overlapping tiles of this side (bounded memory)
-                overlap:int=128, # pixels shared by neighbouring tiles
-                bf16:bool|None=None, # bfloat16 autocast; None: on a GPU that has it (not on a CPU, see `cpu_bf16`)
-                chunk:int=2): # proteins (× samples) decoded together
-    "Predicted protein image (H×W float32, normalized units); K×H×W with `samples` > 1; P×... for a list of ids."
-    nuc = normalize(img[None] if img.ndim == 2 else img[:1], **norm)[0]
-    dev = device or next(model.parameters()).device
-    if bf16 is None: bf16 = dev.type == 'cuda' and torch.cuda.is_bf16_supported()
-    ids = [pid] if np.ndim(pid) == 0 else list(pid)
-    pids = torch.tensor(ids, device=dev).repeat_interleave(samples)
-    model.eval()
-    if samples > 1:
-        for mod in model.modules():
-            if isinstance(mod, (nn.Dropout, PixelNoise)): mod.train()
-    try: out = _tiled(model, nuc, pids, chunk, bf16, dev, tile, overlap).reshape(len(ids), samples, *nuc.shape)
-    finally: model.eval()
-    if samples == 1: out = out[:, 0]
-    return out[0] if np.ndim(pid) == 0 else out

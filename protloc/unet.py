@@ -5,7 +5,7 @@
 # %% ../nbs/02_unet.ipynb #246544ea
 from __future__ import annotations
 import torch, torch.nn as nn, torch.nn.functional as F
-from fastcore.basics import store_attr
+from fastcore.basics import patch, store_attr
 
 # %% auto #0
 __all__ = ['ConvBlock', 'UpBlock', 'FiLM', 'PixelNoise', 'CondUNet', 'ProteinUNet', 'shape_trace']
@@ -87,29 +87,33 @@ class CondUNet(nn.Module):
         self.last = nn.Conv2d(ch[0], out_channels + noise, 1)
         self.noise = PixelNoise() if noise else None
 
-    def forward(self, x, c=None):
-        h0, w0 = x.shape[-2:]
-        m = 2 ** (self.depth - 1)
-        ph, pw = (-h0) % m, (-w0) % m
-        if self.padding and (ph or pw):
-            mode = 'reflect' if min(h0, w0) > max(ph, pw) else 'replicate'
-            x = F.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2), mode=mode)
-        if self.cond == 'input': x = torch.cat([x, c[..., None, None].expand(-1, -1, *x.shape[-2:])], 1)
-        skips = []
-        for i, blk in enumerate(self.down):
-            if i: x = F.max_pool2d(x, 2)
-            if self.cond == 'bottleneck' and i == self.depth - 1:
-                x = torch.cat([x, c[..., None, None].expand(-1, -1, *x.shape[-2:])], 1)
-            x = blk(x); skips.append(x)
-        if self.film is not None: x = self.film[0](x, c)
-        for j, up in enumerate(self.up):
-            x = up(x, skips[-j - 2])
-            if self.film is not None: x = self.film[j + 1](x, c)
-        x = self.last(x)
-        if self.padding and (ph or pw): x = x[..., ph // 2:ph // 2 + h0, pw // 2:pw // 2 + w0]
-        if self.noise is not None: x, s = x[:, :-1], x[:, -1:]
-        x = torch.sigmoid(x) if self.out_act == 'sigmoid' else x
-        return x if self.noise is None else self.noise(x, s)
+
+# %% ../nbs/02_unet.ipynb #21221416
+@patch
+def forward(self:CondUNet, x, c=None):
+    "Predict from image `x` (N×C×H×W) and condition vectors `c` (N×cond_dim)."
+    h0, w0 = x.shape[-2:]
+    m = 2 ** (self.depth - 1)
+    ph, pw = (-h0) % m, (-w0) % m
+    if self.padding and (ph or pw):
+        mode = 'reflect' if min(h0, w0) > max(ph, pw) else 'replicate'
+        x = F.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2), mode=mode)
+    if self.cond == 'input': x = torch.cat([x, c[..., None, None].expand(-1, -1, *x.shape[-2:])], 1)
+    skips = []
+    for i, blk in enumerate(self.down):
+        if i: x = F.max_pool2d(x, 2)
+        if self.cond == 'bottleneck' and i == self.depth - 1:
+            x = torch.cat([x, c[..., None, None].expand(-1, -1, *x.shape[-2:])], 1)
+        x = blk(x); skips.append(x)
+    if self.film is not None: x = self.film[0](x, c)
+    for j, up in enumerate(self.up):
+        x = up(x, skips[-j - 2])
+        if self.film is not None: x = self.film[j + 1](x, c)
+    x = self.last(x)
+    if self.padding and (ph or pw): x = x[..., ph // 2:ph // 2 + h0, pw // 2:pw // 2 + w0]
+    if self.noise is not None: x, s = x[:, :-1], x[:, -1:]
+    x = torch.sigmoid(x) if self.out_act == 'sigmoid' else x
+    return x if self.noise is None else self.noise(x, s)
 
 # %% ../nbs/02_unet.ipynb #44d02739
 class ProteinUNet(nn.Module):
