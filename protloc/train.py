@@ -88,11 +88,14 @@ def _broadcast(self:DistributedDL, t, rank):
     torch.distributed.broadcast(t, rank)
     return t.cpu().tolist()
 
+@contextlib.contextmanager
 def distributed(learn:Learner):
     "fastai's `distrib_ctx` when launched as several processes (`accelerate launch`), else a context that does nothing."
-    if num_distrib() < 2: return contextlib.nullcontext(learn)
+    if num_distrib() < 2: yield learn; return
     gpu = torch.cuda.is_available()
-    return learn.distrib_ctx(sync_bn=gpu, cpu=not gpu)   # batch norm synchronised across GPUs; SyncBatchNorm is GPU-only
+    with learn.distrib_ctx(sync_bn=gpu, cpu=not gpu): yield learn   # batch norm synchronised across GPUs; SyncBatchNorm is GPU-only
+    torch.distributed.barrier()                 # the processes leave together (rank 0 may still be writing its checkpoint) ...
+    torch.distributed.destroy_process_group()   # ... and no process group outlives the fit: none is torn down at exit under a peer
 
 # %% ../nbs/03_train.ipynb #e1584da2
 def plot_history(ck:dict, # a checkpoint (its `losses` and `history`)
