@@ -30,7 +30,7 @@ def flops_per_image(m, size, n_prot):
 
 def speed(m, size, n_prot, bf16, reps):
     from protloc.predict import predict_fov
-    img = np.random.default_rng(0).integers(400, 4000, (size, size)).astype(np.uint16)
+    img = np.random.default_rng(0).integers(400, 4000, (size, size), dtype=np.uint16)   # no int64 array first (128 MB at 4096²)
     predict_fov(m, img[:256, :256], list(range(n_prot)), bf16=bf16)   # warm-up
     t = time.perf_counter()
     for _ in range(reps): predict_fov(m, img, list(range(n_prot)), bf16=bf16)
@@ -42,7 +42,7 @@ from protloc.unet import ProteinUNet
 from protloc.predict import predict_fov, cpu_bf16
 torch.set_num_threads(int(sys.argv[2])); size = int(sys.argv[1])
 m = ProteinUNet(20, 32, depth=4, wf=5).eval().to(memory_format=torch.channels_last)
-img = np.random.default_rng(0).integers(400, 4000, (size, size)).astype(np.uint16)
+img = np.random.default_rng(0).integers(400, 4000, (size, size), dtype=np.uint16)   # no int64 array first (128 MB at 4096²)
 p = predict_fov(m, img, 0, tile=1024, bf16=cpu_bf16())
 print([l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1])
 '''

@@ -11,7 +11,7 @@ from fastcore.docments import docments
 warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)
 
 # %% auto #0
-__all__ = ['ProtlocError', 'atomic_write', 'cli', 'set_threads']
+__all__ = ['ProtlocError', 'atomic_write', 'cli', 'set_threads', 'cpu_bf16']
 
 # %% ../nbs/00_core.ipynb #56fe5004
 class ProtlocError(Exception):
@@ -74,3 +74,10 @@ def set_threads(num_threads:int # torch threads (>= 1)
     if num_threads < 1: raise ProtlocError(f'--num_threads must be >= 1, not {num_threads}')
     torch.set_num_threads(num_threads)
     return 0 if num_threads < 2 else min(4, num_threads // 2)
+
+# %% ../nbs/00_core.ipynb #faefda44
+def cpu_bf16() -> bool:
+    "Whether this CPU has native bfloat16 arithmetic (AVX-512 BF16 or AMX), where bf16 autocast pays off."
+    try: flags = set(Path('/proc/cpuinfo').read_text().split())
+    except OSError: return False
+    return bool(flags & {'avx512_bf16', 'amx_bf16'})

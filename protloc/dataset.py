@@ -48,12 +48,12 @@ def normalize(img:np.ndarray, # C×H×W raw intensities (uint16 or float)
               bg_pct:float=NORM['bg_pct'] # the background's percentile per tile
              ) -> np.ndarray: # C×H×W float32 in [0, 1]
     "Subtract a smooth background (if `bg_tile`), then scale each channel from its `lo`..`hi` percentiles onto [0, 1], clipped."
-    img = np.asarray(img, np.float32)
-    if bg_tile: img = img - background(img, bg_tile, bg_pct, stride)
+    img = np.array(img, np.float32)   # a copy, worked on in place: one image's worth of memory, whatever its size
+    if bg_tile: img -= background(img, bg_tile, bg_pct, stride)
     p = np.percentile(img[:, ::stride, ::stride].reshape(len(img), -1), [lo, hi], axis=1).astype(np.float32)
     if bg_tile: p[0] = 0
-    out = (img - p[0][:, None, None]) / np.maximum(p[1] - p[0], 1e-6)[:, None, None]
-    return out.clip(0, 1)
+    img -= p[0][:, None, None]; img /= np.maximum(p[1] - p[0], 1e-6)[:, None, None]
+    return np.clip(img, 0, 1, out=img)
 
 def norm_settings(norm:dict # a checkpoint's (or any) `normalize` settings
                  ) -> dict:

@@ -23,7 +23,7 @@ from .dataset import ProteinDataLoaders, show_grid
 from .metrics import pcc, ssim
 from .unet import ProteinUNet
 from .checkpoint import CheckpointCB, ResumableCSVLogger, build_model, load_checkpoint, plain_state, restore_training
-from .train import distributed, gpu_speedups, predict_grid, same_proteins, train_dls, train_regression
+from .train import cpu_speedups, distributed, gpu_speedups, predict_grid, same_proteins, train_dls, train_regression
 
 # %% auto #0
 __all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'pix2pix_generator', 'PatchDiscriminator', 'receptive_field', 'PatchGANLoss',
@@ -283,7 +283,8 @@ def train_gan(img_dir, img_list, protein_list, # image folder, image list, prote
               cond:str='bottleneck', depth:int=4, wf:int=5, up_mode:str='upsample', noise:bool=False, # the generator
               lambda_l1:float=100., gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, # see `gan_learner`
               resume:bool=False, # continue from OUT_DIR/last.pth
-              compile:bool=False): # GPU: torch.compile both players
+              compile:bool=False, # GPU: torch.compile both players
+              fp32:bool=False): # CPU: no bf16 autocast
     "What `protloc_train --is_gan` does: train the Pix2Pix GAN with Pix2Pix's schedule, then draw its curves and predictions."
     if theta_file is None: raise ProtlocError('--is_gan needs --theta_file (protloc_prep writes a random one; protloc_theta extracts learned ones)')
     PatchGANLoss(gan_mode)
@@ -301,6 +302,7 @@ def train_gan(img_dir, img_list, protein_list, # image folder, image list, prote
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
     if gpu_speedups(learn, compile, fp16=False): learn.pix2pix.critic.to(memory_format=torch.channels_last)
     if compile: learn.pix2pix.critic.compile()
+    cpu_speedups(learn, fp32)
     with distributed(learn): learn.fit_flat_lin(epochs, lr, start_epoch=start)
     if rank_distrib(): return
     ck = load_checkpoint(out/'last.pth')
@@ -338,12 +340,12 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
                emb_std:float=0.01, # regression: standard deviation of the embedding rows at the start (1 = nn.Embedding's own)
                up_mode:str='upsample', # decoder up-sampling: upsample (bilinear + 1x1 conv) or upconv (transposed conv)
                noise:bool=False, # GAN: per-pixel noise on the generator's output (PixelNoise; experimental, see 05_pix2pix)
-              ):
+               fp32:bool=False): # CPU: train in float32 (default: bf16 autocast where the CPU computes in bf16 natively)
     "Train the regression U-Net (or, with --is_gan, the Pix2Pix GAN) on an OpenCell-layout folder."
     if epochs < 1 or bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {epochs}, {bs})')
     if num_distrib() > 1 and torch.cuda.is_available(): torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
-    common = dict(img_dir=img_dir, img_list=img_list, protein_list=protein_list, num_threads=num_threads, epochs=epochs, bs=bs,
-                  size=size, seed=seed, crops_per_image=crops_per_image, depth=depth, wf=wf, up_mode=up_mode, resume=resume, compile=compile)
+    common = dict(img_dir=img_dir, img_list=img_list, protein_list=protein_list, num_threads=num_threads, epochs=epochs, bs=bs, size=size,
+                  seed=seed, crops_per_image=crops_per_image, depth=depth, wf=wf, up_mode=up_mode, resume=resume, compile=compile, fp32=fp32)
     if is_gan: return train_gan(**common, theta_file=theta_file, out_dir=out_dir or 'runs/pix2pix', lr=lr or 2e-4, cond=cond or 'bottleneck',
                                 lambda_l1=lambda_l1, gan_mode=gan_mode, n_layers=n_layers, finetune_theta=finetune_theta, noise=noise)
     return train_regression(**common, out_dir=out_dir or 'runs/unet', lr=lr or 3e-3, emb_dim=emb_dim, emb_std=emb_std,

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03b_own_images.ipynb #3a058ad3
 from __future__ import annotations
-from .core import ProtlocError, atomic_write, cli  # first: it quiets a torch import warning
+from .core import ProtlocError, atomic_write, cli, cpu_bf16  # first: it quiets a torch import warning
 from .data import TIFF_EXTS, check_fov, pixel_size_um, read_fov, read_image_list, unknown_protein
 import math, sys, time
 from pathlib import Path
@@ -16,15 +16,8 @@ from .unet import PixelNoise, ProteinUNet
 from .checkpoint import build_model, load_checkpoint
 
 # %% auto #0
-__all__ = ['cpu_bf16', 'tile_starts', 'blend_window', 'forward_proteins', 'predict_fov', 'find_images', 'predict_jobs',
-           'resample', 'paint', 'prediction_channels', 'write_prediction', 'paint_file', 'predict_main', 'paint_figure']
-
-# %% ../nbs/03b_own_images.ipynb #faefda44
-def cpu_bf16() -> bool:
-    "Whether this CPU has native bfloat16 arithmetic (AVX-512 BF16 or AMX), where bf16 autocast pays off."
-    try: flags = set(Path('/proc/cpuinfo').read_text().split())
-    except OSError: return False
-    return bool(flags & {'avx512_bf16', 'amx_bf16'})
+__all__ = ['tile_starts', 'blend_window', 'forward_proteins', 'predict_fov', 'find_images', 'predict_jobs', 'resample', 'paint',
+           'prediction_channels', 'write_prediction', 'paint_file', 'predict_main', 'paint_figure']
 
 # %% ../nbs/03b_own_images.ipynb #d52eab1b
 def tile_starts(n:int, # image side, pixels
@@ -84,19 +77,21 @@ def _piece(model, nuc:np.ndarray, pids, chunk, bf16, dev) -> np.ndarray:
 
 # %% ../nbs/03b_own_images.ipynb #49a0763f
 def _tiled(model, nuc, pids, chunk, bf16, dev, tile, overlap) -> np.ndarray:
-    "P×H×W predictions, tile by tile, blended with `blend_window` weights."
+    "P×H×W predictions, tile by tile, blended with `blend_window` weights (a product of 1-D windows, so their sum is too)."
     (H, W), P = nuc.shape, len(pids)
     ys, xs = tile_starts(H, tile, overlap), tile_starts(W, tile, overlap)
     if len(ys) * len(xs) == 1: return _piece(model, nuc, pids, chunk, bf16, dev)
     th, tw = min(tile, H), min(tile, W)
-    w = np.outer(blend_window(th, overlap) if len(ys) > 1 else np.ones(th, np.float32),
-                 blend_window(tw, overlap) if len(xs) > 1 else np.ones(tw, np.float32))
-    acc, wsum = np.zeros((P, H, W), np.float32), np.zeros((H, W), np.float32)
+    wy = blend_window(th, overlap) if len(ys) > 1 else np.ones(th, np.float32)
+    wx = blend_window(tw, overlap) if len(xs) > 1 else np.ones(tw, np.float32)
+    acc, sy, sx = np.zeros((P, H, W), np.float32), np.zeros(H, np.float32), np.zeros(W, np.float32)
+    for y in ys: sy[y:y + th] += wy
+    for x in xs: sx[x:x + tw] += wx
+    w = np.outer(wy, wx)
     for y in ys:
-        for x in xs:
-            acc[:, y:y + th, x:x + tw] += w * _piece(model, nuc[y:y + th, x:x + tw], pids, chunk, bf16, dev)
-            wsum[y:y + th, x:x + tw] += w
-    return acc / wsum
+        for x in xs: acc[:, y:y + th, x:x + tw] += w * _piece(model, nuc[y:y + th, x:x + tw], pids, chunk, bf16, dev)
+    acc /= sy[:, None]; acc /= sx   # the sum of the weights, divided out in place: no H×W weight map, no second P×H×W array
+    return acc
 
 # %% ../nbs/03b_own_images.ipynb #7ed2541e
 def predict_fov(model:nn.Module, # from `build_model`

@@ -4,13 +4,14 @@
 
 # %% ../nbs/03_train.ipynb #f226ccad
 from __future__ import annotations
-from .core import ProtlocError, cli, set_threads  # first: it quiets a torch import warning
+from .core import ProtlocError, cli, cpu_bf16, set_threads  # first: it quiets a torch import warning
 import contextlib, math, os, random
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
 from fastai.learner import Learner
+from fastai.callback.core import Callback
 from fastai.callback.schedule import *  # noqa: F401,F403 (patches fit_one_cycle onto Learner)
 from fastai.metrics import AvgMetric
 from fastai.optimizer import OptimWrapper
@@ -25,8 +26,8 @@ from .unet import ProteinUNet
 from .checkpoint import (CheckpointCB, ResumableCSVLogger, build_model, load_checkpoint, restore_training)
 
 # %% auto #0
-__all__ = ['same_proteins', 'adamw', 'regression_learner', 'gpu_speedups', 'distributed', 'plot_history', 'predict_grid',
-           'train_dls', 'train_regression']
+__all__ = ['same_proteins', 'adamw', 'regression_learner', 'gpu_speedups', 'CPUAutocast', 'cpu_speedups', 'distributed',
+           'plot_history', 'predict_grid', 'train_dls', 'train_regression']
 
 # %% ../nbs/03_train.ipynb #4e13988d
 def same_proteins(ck:dict, dls:ProteinDataLoaders):
@@ -78,6 +79,28 @@ def gpu_speedups(learn:Learner, # a regression or GAN learner
     torch.backends.cudnn.benchmark = True; on.append('cudnn.benchmark')
     if compile: learn.model.compile(); on.append('torch.compile')
     return on
+
+# %% ../nbs/03_train.ipynb #1a1168cb
+class CPUAutocast(Callback):
+    "bfloat16 autocast of the forward pass and the loss on a CPU (fastai's `MixedPrecision` autocasts CUDA only)."
+    order = 10
+    ctx = None
+    def before_batch(self): self.ctx = torch.autocast('cpu', torch.bfloat16); self.ctx.__enter__()
+    def after_pred(self): self.learn.pred = self.pred.float()
+    def after_loss(self): self._leave()
+    def after_batch(self): self._leave()   # a cancelled batch skips `after_loss`
+    def after_fit(self): self._leave()     # so does a cancelled fit
+    def _leave(self):
+        if self.ctx is not None: self.ctx.__exit__(None, None, None); self.ctx = None
+
+# %% ../nbs/03_train.ipynb #591075f2
+def cpu_speedups(learn:Learner, # a regression or GAN learner
+                 fp32:bool=False # keep float32 (`--fp32`)
+                ) -> list: # names of what was switched on ([] on a GPU or a CPU without bf16)
+    "bf16 autocast (`CPUAutocast`) when `learn` trains on a CPU that computes in bfloat16 natively."
+    dev = torch.device(learn.dls.device or default_device())
+    if fp32 or dev.type != 'cpu' or not cpu_bf16(): return []
+    learn.add_cb(CPUAutocast()); return ['bf16 (CPU)']
 
 # %% ../nbs/03_train.ipynb #887b9294
 @patch
@@ -145,7 +168,8 @@ def train_regression(img_dir, img_list, protein_list, # image folder, image list
                      cond:str|None='film', # how theta enters (None: the protein-agnostic baseline)
                      depth:int=4, wf:int=5, up_mode:str='upsample', emb_std:float=0.01, # the U-Net (see `ProteinUNet`)
                      resume:bool=False, # continue from OUT_DIR/last.pth
-                     compile:bool=False): # GPU: torch.compile
+                     compile:bool=False, # GPU: torch.compile
+                     fp32:bool=False): # CPU: no bf16 autocast
     "What `protloc_train` does without `--is_gan`: train the regression U-Net with one-cycle, then draw its curves and predictions."
     out = Path(out_dir)
     ck = load_checkpoint(out/'last.pth', 'regression') if resume else None
@@ -154,7 +178,7 @@ def train_regression(img_dir, img_list, protein_list, # image folder, image list
     learn = regression_learner(dls, out, emb_dim, cond, resume=ck, depth=depth, wf=wf, emb_std=emb_std, up_mode=up_mode)
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
-    gpu_speedups(learn, compile)
+    gpu_speedups(learn, compile); cpu_speedups(learn, fp32)
     with distributed(learn): learn.fit_one_cycle(epochs, lr, start_epoch=start)
     if rank_distrib(): return
     ck = load_checkpoint(out/'last.pth')
