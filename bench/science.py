@@ -154,9 +154,11 @@ if __name__ == '__main__':
     ap.add_argument('--wf', type=int, default=5, help='U-Net width factor (5: the default network)')
     ap.add_argument('--samples', type=int, default=8); ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--jobs', type=int, default=1, help='models trained at once (a GPU machine: 4)')
+    ap.add_argument('--out', default=None, help='write CSVs, figures and models under this folder instead (keeps the reference run)')
     ap.add_argument('--only', default=None, help='model names separated by | (default: all)'); ap.add_argument('--one', default=None, help=argparse.SUPPRESS); ap.add_argument('--score_only', action='store_true')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
+    if a.out: CACHE, OUT, FIG = Path(a.out)/'cache', Path(a.out), Path(a.out)/'figures'
     if a.only:
         for k in [k for k in MODELS if k not in a.only.split('|')]: del MODELS[k]
     if a.one: train_one(a.one, a); sys.exit()
