@@ -9,11 +9,10 @@ import pandas as pd, torch
 from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback
 from protloc.core import set_threads
-from protloc.data import prep
 from protloc.dataset import protein_dls
 from protloc.train import CPUAutocast, regression_learner
 from protloc.embed import knn_accuracy, read_families
-from data import make_set
+from science import data as science_set
 
 HERE = Path(__file__).parent
 
@@ -28,9 +27,7 @@ if __name__ == '__main__':
     ap.add_argument('--epochs', type=int, default=8); ap.add_argument('--threads', type=int, default=2)
     a = ap.parse_args()
     set_threads(a.threads)
-    cache = HERE/'.cache'/'science'
-    d, _ = make_set('synth_30x4_192', 30, 4, 192, cache=cache)
-    files = prep(d, cache/'prep_30_192', theta_dim=32)
+    d, files = science_set(30, 192)   # the science bench's own set and summary files
     fam = read_families(files['families'])
     rows = []
     for mode in ('fp32', 'bf16'):

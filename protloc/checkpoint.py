@@ -17,8 +17,8 @@ from .dataset import norm_settings
 from .unet import ProteinUNet
 
 # %% auto #0
-__all__ = ['CKPT_FORMAT', 'save_checkpoint', 'load_checkpoint', 'build_model', 'train_pixel_size', 'plain_state', 'CheckpointCB',
-           'ResumableCSVLogger', 'restore_training']
+__all__ = ['CKPT_FORMAT', 'save_checkpoint', 'load_checkpoint', 'build_model', 'train_pixel_size', 'plain_state', 'bare_model',
+           'CheckpointCB', 'ResumableCSVLogger', 'restore_training']
 
 # %% ../nbs/02a_checkpoint.ipynb #5a95b515
 CKPT_FORMAT = 'protloc-checkpoint-1'
@@ -66,6 +66,10 @@ def plain_state(o):
     if isinstance(o, np.generic): return o.item()
     return o
 
+def bare_model(m:nn.Module) -> nn.Module:
+    "`m` itself, or the network inside it when DistributedDataParallel wraps it (during a multi-process fit)."
+    return getattr(m, 'module', m)
+
 # %% ../nbs/02a_checkpoint.ipynb #533a1a0f
 class CheckpointCB(TrackerCallback):
     "After every epoch, write `last.pth` (and `best.pth` when `monitor` improves: fastai's `TrackerCallback`) in `out_dir`, atomically."
@@ -90,7 +94,7 @@ class CheckpointCB(TrackerCallback):
         self.history.append(dict(zip(rec.metric_names[1:-1], [float(v) for v in rec.values[-1]]), epoch=self.epoch))
         super().after_epoch()   # TrackerCallback: is this epoch's `monitor` the best yet?
         self.best = float(self.best)
-        m = getattr(self.learn.model, 'module', self.learn.model)   # DistributedDataParallel wraps it during a multi-process fit
+        m = bare_model(self.learn.model)
         ck = dict(format=CKPT_FORMAT, kind=self.kind, epoch=self.epoch, n_epoch=self.n_epoch,
                   model={k: v.detach().cpu() for k, v in m.state_dict().items()}, config=dict(m.config),
                   proteins=dict(self.dls.proteins), theta=m.theta.weight.detach().cpu().clone(), norm=dict(self.dls.norm),

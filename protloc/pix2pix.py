@@ -22,7 +22,7 @@ from .data import load_theta
 from .dataset import ProteinDataLoaders, show_grid
 from .metrics import pcc, ssim
 from .unet import ProteinUNet
-from .checkpoint import CheckpointCB, ResumableCSVLogger, build_model, load_checkpoint, plain_state, restore_training
+from .checkpoint import CheckpointCB, ResumableCSVLogger, bare_model, build_model, load_checkpoint, plain_state, restore_training
 from .train import cpu_speedups, distributed, gpu_speedups, predict_grid, same_proteins, train_dls, train_regression
 
 # %% auto #0
@@ -125,8 +125,7 @@ class Pix2PixCallback(Callback):
 
     def judge(self, x, img, pid):
         "The critic's patch logits for protein images `img` of proteins `pid` on nuclei `x`."
-        gen = getattr(self.model, 'module', self.model)   # DDP wraps the generator in a multi-process fit
-        return self.critic(x, img, gen.theta(pid).detach() if self.critic.cond_dim else None)
+        return self.critic(x, img, bare_model(self.model).theta(pid).detach() if self.critic.cond_dim else None)
 
 # %% ../nbs/05_pix2pix.ipynb #16d281b4
 @patch
@@ -150,7 +149,7 @@ def after_loss(self:Pix2PixCallback):
     if not self.training: return
     x, pid = self.xb
     lg = self.gan_loss(self.judge(x, self.pred, pid), True)
-    noise = getattr(self.model, 'module', self.model).unet.noise   # with per-pixel noise, L1 pulls the mean and the critic judges the sample
+    noise = bare_model(self.model).unet.noise   # with per-pixel noise, L1 pulls the mean and the critic judges the sample
     l1 = self.learn.loss_grad if noise is None else self.learn.loss_func(noise.mean, *self.yb)
     self.learn.loss_grad = self.lambda_l1 * l1 + lg
     self.loss_G = lg.detach()
@@ -202,7 +201,7 @@ class SamplesCallback(Callback):
         trained, self.trained = self.trained, False
         if not trained or (self.epoch + 1) % self.every: return
         x, i, y = getattr(self.dls.valid, 'dl', self.dls.valid).one_batch()   # in several processes: rank 0's own loader, no collective
-        g = getattr(self.model, 'module', self.model); was = g.training; g.eval()
+        g = bare_model(self.model); was = g.training; g.eval()
         with torch.no_grad(): p = g(x[:self.n], i[:self.n]).float().cpu()
         g.train(was)
         self.out_dir.mkdir(parents=True, exist_ok=True)

@@ -5,22 +5,21 @@
 # %% ../nbs/06_results.ipynb #f92a27b1
 from __future__ import annotations
 from .core import ProtlocError, atomic_write, cli, set_threads  # first: it quiets a torch import warning
-from .data import load_proteins, pixel_size_um, read_fov, read_image_list, unknown_protein
+from .data import pixel_size_um, read_fov, read_image_list
 import functools, json, re
 from pathlib import Path
-import numpy as np, pandas as pd, torch, tifffile
+import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
-from scipy import ndimage
 from fastcore.basics import patch
 from .dataset import GREEN, NORM, normalize, show_grid
 from .metrics import METRICS, compartment_error, pcc, sample_stats, score_image, sharpness, uncertainty_spearman
 from .checkpoint import build_model, load_checkpoint
-from .predict import find_images, predict_fov
+from .predict import find_images, predict_fov, resample
 from .embed import read_families
 
 # %% auto #0
-__all__ = ['EXTRA', 'load_models', 'wrong_ids', 'resize_to', 'center_crop', 'mean_images', 'prediction_and_spread', 'eval_models',
-           'summarize', 'results_grid', 'write_metrics', 'eval_main', 'Explorer', 'explore']
+__all__ = ['EXTRA', 'load_models', 'wrong_ids', 'center_crop', 'mean_images', 'prediction_and_spread', 'eval_models', 'summarize',
+           'results_grid', 'write_metrics', 'eval_main', 'Explorer', 'explore']
 
 # %% ../nbs/06_results.ipynb #32b9162a
 def load_models(paths) -> dict:
@@ -42,10 +41,6 @@ def wrong_ids(names) -> dict:
     return {n: s[(i + max(1, len(s) // 2)) % len(s)] for i, n in enumerate(s)}
 
 # %% ../nbs/06_results.ipynb #e0c5dccb
-def resize_to(a, shape):
-    "Resize `a` to `shape` (bilinear) when it differs."
-    return a if a.shape == tuple(shape) else ndimage.zoom(a, np.array(shape) / a.shape, order=1)
-
 def center_crop(img:np.ndarray, # C×H×W (or H×W)
                 crop:int|None=None): # side of the square kept (None: all; larger than the image: all of that side)
     "The central crop×crop pixels of an image."
@@ -60,7 +55,7 @@ def mean_images(rows:list, img_dir, norm:dict=NORM) -> dict:
     for r in rows:
         im = normalize(read_fov(Path(img_dir)/r['path'])[1:], **norm)[0]
         a = acc.setdefault(r['protein'], [])
-        a.append(resize_to(im, a[0].shape) if a else im)
+        a.append(resample(im[None], a[0].shape)[0] if a else im)
     return {k: np.mean(v, 0) for k, v in acc.items()}
 
 # %% ../nbs/06_results.ipynb #241bfd73
@@ -107,7 +102,7 @@ def eval_models(models:dict, # from `load_models`
                                                     sharpness_mean_of_samples=sharpness(mean, truth))
             if shuffle_ids and ck['config'].get('cond') is not None:
                 preds[f'{name} (wrong protein)'] = predict_fov(m, img, pm[wrong[name][r['protein']]], ck['norm'])
-        if r['protein'] in means: preds['per-protein mean image'] = resize_to(means[r['protein']], truth.shape)
+        if r['protein'] in means: preds['per-protein mean image'] = resample(means[r['protein']][None], truth.shape)[0]
         fam = (families or {}).get(r['protein'], '')
         out += [dict(model=k, path=r['path'], protein=r['protein'], family=fam, **score_image(p, truth),
                      compartment_error=compartment_error(p, truth, nuc), **extra.get(k, {})) for k, p in preds.items()]
