@@ -1,11 +1,12 @@
-"""The reference results of notebook 06 (issue: results). Uses the checkpoints of `bench/regression.py` and
-`bench/gan.py` (trained if missing, same settings), trains the nuclear-only regression U-Net, then runs
-`protloc_eval` with `--shuffle_ids` on the held-out images and writes metrics and figures to `nbs/images/results/`.
-Run: `python bench/results.py` (after the two benches, about 4 minutes; without them about 30)."""
-import argparse, os, shutil, subprocess, sys
+"""The reference results of notebook 06 (issue: results), from the science bench's models: its regression (40
+epochs), its GANs (learned and random theta), plus two baselines trained the same way on the same set through
+`protloc_train`'s own function: the protein-agnostic U-Net (`--no_protein`) and the seed's second experiment, the
+regression trained on the nuclear proteins only. Then `protloc_eval --shuffle_ids` on the held-out images writes the
+metrics and the seed's three figures to `nbs/images/results/`.
+Run: `python bench/results.py` after `python bench/science.py` (about 30 minutes on two CPU cores: the two baselines)."""
+import argparse, os, shutil, sys
 from pathlib import Path
-from common import CACHE, fit_regression, split
-from protloc.core import set_threads
+import science   # its set, its cache of trained models, its settings
 from protloc.data import prep, read_image_list
 from protloc.testing import run_cli
 from protloc.results import load_models, results_grid
@@ -13,33 +14,39 @@ from protloc.results import load_models, results_grid
 HERE = Path(__file__).parent
 OUT = HERE.parent/'nbs'/'images'/'results'
 
+def baseline(name, files, a, **kw):
+    "Train one baseline (once) like the science bench's regression; returns its checkpoint."
+    from protloc.pix2pix import train_main
+    ck = science.CACHE/name/'last.pth'
+    if not ck.exists():
+        d, _ = science.data(a.proteins, a.size)
+        train_main(img_dir=str(d), img_list=str(files['img_list']), protein_list=str(files['protein_list']), out_dir=str(ck.parent),
+                   num_threads=a.threads, epochs=a.reg_epochs, size=a.crop, wf=a.wf, **kw)
+    return ck
+
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument('--epochs', type=int, default=12); ap.add_argument('--out', default=str(OUT))
+    for k, v in dict(proteins=30, size=192, reg_epochs=40, crop=128, wf=5, threads=2).items(): ap.add_argument(f'--{k}', type=int, default=v)
+    ap.add_argument('--out', default=str(OUT))
     a = ap.parse_args()
-    set_threads(2)
-    d, prep_dir = CACHE/'reg_30x4_192', CACHE/'reg_prep_30'
-    need = [CACHE/'reg_run_film'/'last.pth', CACHE/'reg_run_baseline'/'last.pth']
-    if not all(p.exists() for p in need): subprocess.run([sys.executable, HERE/'regression.py'], check=True)
-    gans = [CACHE/'gan_GAN_random_theta'/'last.pth', CACHE/'gan_GAN_regression_theta'/'last.pth',
-            CACHE/'gan_GAN_regression_theta_bottleneck'/'last.pth']
-    if not all(p.exists() for p in gans): subprocess.run([sys.executable, HERE/'gan.py'], check=True)
-    # the seed's second experiment: regression on the nuclear proteins only (same budget as the regression bench)
-    nuc = prep(d, CACHE/'reg_prep_30_nuclear', families=['nuclear'], theta_dim=32)
-    nuc_ck = CACHE/'reg_run_nuclear'/'last.pth'
-    if not nuc_ck.exists(): print(f"nuclear-only regression: {fit_regression(d, nuc, nuc_ck.parent, epochs=a.epochs):.0f} s")
-    runs = CACHE/'results_runs'; shutil.rmtree(runs, ignore_errors=True)
-    named = {'regression': need[0], 'regression_nuclear': nuc_ck, 'agnostic': need[1],
-             'gan_random_theta': gans[0], 'gan_regression_theta': gans[1], 'gan_regression_theta_bottleneck': gans[2]}
+    d, files = science.data(a.proteins, a.size)
+    trained = {k: science.CACHE/science.slug(k)/'last.pth' for k in science.MODELS}
+    if not all(p.exists() for p in trained.values()): sys.exit(f'run `python bench/science.py` first: {science.CACHE} lacks its models')
+    nuc = prep(d, science.CACHE/f'prep_{a.proteins}_{a.size}_nuclear', families=['nuclear'], theta_dim=32)
+    named = {'regression': trained['regression'], 'regression_nuclear': baseline('regression_nuclear', nuc, a),
+             'agnostic': baseline('agnostic', files, a, no_protein=True),
+             'gan_random_theta': trained['GAN, random theta'], 'gan_learned_theta': trained['GAN, learned theta']}
+    runs = science.CACHE/'results_runs'; shutil.rmtree(runs, ignore_errors=True)
     for k, p in named.items(): (runs/k).mkdir(parents=True); os.link(p, runs/k/'last.pth')
     out = Path(a.out)
-    r = run_cli('protloc_eval', '--model', *[runs/k/'last.pth' for k in named], '--img_dir', d,
-                '--img_list', prep_dir/'images.csv', '--out_dir', out, '--shuffle_ids', '--crop', 192, '--n_show', 4)
+    for p in out.glob('grid_*.png'): p.unlink()   # the last run's grids, some of models no longer in it
+    r = run_cli('protloc_eval', '--model', *[runs/k/'last.pth' for k in named], '--img_dir', d, '--img_list', files['img_list'],
+                '--out_dir', out, '--shuffle_ids', '--crop', a.size, '--n_show', 4)
     print(r.stdout); print(r.stderr[-2000:], file=sys.stderr)
     if r.returncode: sys.exit(r.returncode)
-    ms = load_models([runs/k/'last.pth' for k in ['regression', 'gan_random_theta', 'gan_regression_theta']])
-    valid = split(read_image_list(prep_dir/'images.csv'), 'valid')
+    ms = load_models([runs/k/'last.pth' for k in ['regression', 'gan_random_theta', 'gan_learned_theta']])
+    valid = [x for x in read_image_list(files['img_list']) if x['split'] == 'valid']
     pick = [valid[i] for i in range(0, len(valid), max(1, len(valid) // 4))][:4]   # four different proteins
-    results_grid(ms, pick, d, crop=192, path=out/'compare.png')
-    for f in ['scores.csv']: (out/f).unlink(missing_ok=True)   # per-image scores stay out of the repo
+    results_grid(ms, pick, d, crop=a.size, path=out/'compare.png')
+    (out/'scores.csv').unlink(missing_ok=True)   # per-image scores stay out of the repo
     print('figures:', ', '.join(sorted(p.name for p in out.glob('*.png'))))

@@ -1,9 +1,9 @@
 """The seed's two findings, measured (issue: science). On a synthetic set of 30 proteins (3 per family, 4 images of
 192² each), trains through the console scripts' own functions (`protloc_train`, `protloc_theta`, `protloc_train
 --is_gan`) at the project's defaults plus --epochs, then scores every model on held-out full images, per family:
-PCC, sharpness, intensity and compartment (nucleus share) against the truth, hallucination, and for the GANs the
-mean and std of K samples with dropout on (the GAN's prediction itself has dropout off, as `protloc_predict` paints
-it): PCC of the mean, Spearman of std vs error. Every ablation is a row.
+PCC, sharpness, intensity and compartment (nucleus share) against the truth, hallucination and spill; a GAN is
+scored on one sample (dropout on, as Pix2Pix paints), with the mean and std of K samples (PCC of the mean, Spearman
+of std vs error) and its dropout-off prediction as a row of its own. Every ablation is a row.
 Writes bench/science/{scores,families,checks,theta}.csv and figures in nbs/images/science/.
 Run: `python bench/science.py` (CPU; on a CUDA machine the models train there; `--jobs N` trains N at once)."""
 import argparse, json, subprocess, sys, time
@@ -15,13 +15,23 @@ HERE = Path(__file__).parent
 CACHE, OUT, FIG = HERE/'.cache'/'science', HERE/'science', HERE.parent/'nbs'/'images'/'science'
 REG = 'regression'
 # name -> (kind, train_main keyword arguments beyond the data and --epochs); theta 'learned' = protloc_theta of REG
-MODELS = {
+MODELS = {   # the core rows: the issue's checks read these three
     REG: ('reg', {}),
-    'regression, rows N(0,1), transposed convs (before)': ('reg', dict(emb_std=1., up_mode='upconv')),
     'GAN, learned theta': ('gan', dict(theta='learned')),
     'GAN, random theta': ('gan', dict(theta='random')),
+}
+ABLATIONS = {   # one lever changed per row (`--ablations`; an 'epochs' entry overrides the default, theta 'learned:<row>' takes that row's)
+    'regression, 20 epochs': ('reg', dict(epochs=20)),
+    'regression, lr 1e-2': ('reg', dict(lr=1e-2)),
+    'regression, rows N(0,1), transposed convs (before)': ('reg', dict(emb_std=1., up_mode='upconv')),
+    'GAN, learned theta, dropout 0.2': ('gan', dict(theta='learned', dropout=0.2)),
+    'GAN, learned theta, dropout 0.5 (Pix2Pix)': ('gan', dict(theta='learned', dropout=0.5)),
+    'GAN, random theta, dropout 0.5 (Pix2Pix)': ('gan', dict(theta='random', dropout=0.5)),
+    'GAN, learned theta, dropout at the innermost level': ('gan', dict(theta='learned', dropout_levels=1)),
+    'GAN, learned theta as it is (not standardized)': ('gan', dict(theta='learned', raw_theta=True)),
     'GAN, learned theta, lambda_L1 10': ('gan', dict(theta='learned', lambda_l1=10.)),
-    'GAN, learned theta, lsgan': ('gan', dict(theta='learned', gan_mode='lsgan')),
+    'GAN, learned theta, 40 epochs': ('gan', dict(theta='learned', epochs=40)),
+    'GAN, random theta, 40 epochs': ('gan', dict(theta='random', epochs=40)),
 }
 
 def slug(name): return ''.join(c if c.isalnum() else '_' for c in name).strip('_')
@@ -31,40 +41,56 @@ def data(n_proteins, size):
     d, _ = make_set(f'synth_{n_proteins}x4_{size}', n_proteins, 4, size, cache=CACHE)
     return d, prep(d, CACHE/f'prep_{n_proteins}_{size}', theta_dim=32)
 
+def child_argv(a):
+    "The command line of a child process doing one share of the work (it gets --one or --score_part)."
+    skip = ('one', 'jobs', 'score_only', 'score_part', 'ablations')
+    return [sys.executable, __file__, *[f'--{k}={v}' for k, v in vars(a).items() if k not in skip and v is not None]] + ['--ablations'] * a.ablations
+
 def train_one(name, a):
     "Train one model with `protloc_train`'s own function; its checkpoint goes to CACHE/<slug>/."
-    from protloc.pix2pix import train_main
+    from protloc.pix2pix import train_main, train_gan
     from protloc.embed import theta_main
     d, files = data(a.proteins, a.size)
     kind, kw = MODELS[name]; kw = dict(kw)
     common = dict(img_dir=str(d), img_list=str(files['img_list']), protein_list=str(files['protein_list']), out_dir=str(CACHE/slug(name)),
-                  num_threads=a.threads, epochs=a.epochs, size=a.crop, wf=a.wf)
+                  num_threads=a.threads, epochs=a.reg_epochs if kind == 'reg' else a.epochs, size=a.crop, wf=a.wf)
+    common.update({k: kw.pop(k) for k in ('epochs', 'wf') if k in kw})
     t = time.time()
     if kind == 'reg': train_main(**common, **kw)
     else:
         th = kw.pop('theta')
-        if th == 'learned':
-            theta_main(model=str(CACHE/slug(REG)/'last.pth'), out=str(CACHE/'theta_learned.pth'))
-            tf = CACHE/'theta_learned.pth'
+        if th.startswith('learned'):
+            src = th.partition(':')[2] or REG; tf = CACHE/f'theta_{slug(src)}.pth'
+            theta_main(model=str(CACHE/slug(src)/'last.pth'), out=str(tf))
         else: tf = files['theta_file']
-        train_main(**common, is_gan=True, pix2pix_gen=True, theta_file=str(tf), **kw)
+        train_gan(**common, theta_file=str(tf), **kw)   # what `protloc_train --is_gan` runs (it also takes options with no flag)
     (CACHE/slug(name)/'train_s.txt').write_text(f'{time.time() - t:.1f}')
 
-COLUMNS = ['model', 'kind', 'family', 'protein', 'path', 'pcc', 'sharpness', 'intensity', 'compartment_error', 'hallucination',
+COLUMNS = ['model', 'kind', 'family', 'protein', 'path', 'pcc', 'sharpness', 'intensity', 'compartment_error', 'hallucination', 'spill',
            'pcc_mean_of_samples', 'sharpness_mean_of_samples', 'uncertainty_spearman']   # of scores.csv
 
-def score_all(a):
-    "Per (model, held-out image) scores of `protloc.results.eval_models` (the metrics of `protloc.metrics`)."
+def score_all(a, names=None):
+    "Per (model, held-out image) scores of `protloc.results.eval_models` (the metrics of `protloc.metrics`); `--jobs` processes at once."
     from protloc.data import read_image_list
     from protloc.results import load_models, eval_models
     from protloc.embed import read_families
+    names = list(MODELS) if names is None else names
+    if a.jobs > 1 and len(names) > 1:   # one process per share of the models, then the parts in MODELS' order
+        parts = [names[i::a.jobs] for i in range(min(a.jobs, len(names)))]
+        for p in [subprocess.Popen(child_argv(a) + ['--score_part', '|'.join(ns)]) for ns in parts]: p.wait()
+        s = pd.concat([pd.read_csv(CACHE/f'scores_{slug(ns[0])}.csv') for ns in parts])
+        return s.sort_values('model', key=order, kind='stable').reset_index(drop=True)
     d, files = data(a.proteins, a.size)
     valid = [r for r in read_image_list(files['img_list']) if r['split'] == 'valid']
-    models = dict(zip(MODELS, load_models([CACHE/slug(k)/'last.pth' for k in MODELS]).values()))
+    models = dict(zip(names, load_models([CACHE/slug(k)/'last.pth' for k in names]).values()))
     s = eval_models(models, d, valid, families=read_families(files['families']), norm=next(iter(models.values()))[1]['norm'],
-                    samples=a.samples)   # a GAN: its prediction with dropout off; the mean and std of K draws
-    s = s[s.model.isin(list(MODELS))].sort_values('model', key=lambda m: m.map(list(MODELS).index), kind='stable')  # model by model, as before
-    return s.assign(kind=s.model.map(lambda k: MODELS[k][0])).reindex(columns=COLUMNS).reset_index(drop=True)
+                    samples=a.samples)   # a GAN: one draw; the mean and std of K draws; its dropout-off prediction
+    s = s[s.model.map(base).isin(names)].sort_values('model', key=order, kind='stable')  # model by model, a GAN's sample after it
+    return s.assign(kind=s.model.map(lambda k: MODELS[base(k)][0] + (' dropout off' if k != base(k) else ''))).reindex(columns=COLUMNS).reset_index(drop=True)
+
+OFF = ' (dropout off)'   # `eval_models` scores each GAN's dropout-off prediction under its name + this
+def base(name): return name.removesuffix(OFF)
+def order(models): return models.map(lambda k: list(MODELS).index(base(k)) + 0.5 * (k != base(k)))
 
 def family_table(scores):
     "families.csv: the mean of each metric per model (family 'all', first) and per (model, family), by `protloc.results.summarize`."
@@ -89,7 +115,7 @@ def theta_table(a):
     out.append(dict(theta='random (protloc_prep)', knn=knn_accuracy(load_theta(files['theta_file']), [fam[n] for n in names])))
     return pd.DataFrame(out)
 
-METRICS = ['pcc', 'pcc_mean_of_samples', 'sharpness', 'intensity', 'compartment_error', 'hallucination', 'uncertainty_spearman']
+METRICS = ['pcc', 'pcc_mean_of_samples', 'sharpness', 'intensity', 'compartment_error', 'hallucination', 'spill', 'uncertainty_spearman']
 
 def checks(fams, theta, times):
     "The issue's targets, one row each: value, target, pass."
@@ -128,13 +154,13 @@ def figures(a):
     for r in valid:
         if fam[r['protein']] not in seen and len(show) < 5: show.append(r); seen.add(fam[r['protein']])
     (reg, ck), gan = load_models([CACHE/slug(k)/'last.pth' for k in (REG, 'GAN, learned theta')]).values()
-    cols = {c: [] for c in ['truth', 'regression', 'GAN', f'GAN, mean of {a.samples}', 'GAN std', 'nucleus']}
+    cols = {c: [] for c in ['truth', 'regression', 'GAN (one sample)', f'GAN, mean of {a.samples}', 'GAN std', 'nucleus']}
     for r in show:   # `results_grid`'s columns and a mean-of-samples column, which it does not draw
         img = read_fov(d/r['path']); pid = ck['proteins'][r['protein']]
         cols['truth'].append(normalize(img[1:], **ck['norm'])[0]); cols['nucleus'].append(normalize(img[:1], **ck['norm'])[0])
         cols['regression'].append(prediction_and_spread(reg, ck, img, pid)[0].clip(0, 1))
         p, mu, sd = prediction_and_spread(*gan, img, pid, a.samples)
-        cols['GAN'].append(p.clip(0, 1))
+        cols['GAN (one sample)'].append(p.clip(0, 1))
         cols[f'GAN, mean of {a.samples}'].append(mu.clip(0, 1)); cols['GAN std'].append((sd / max(sd.max(), 1e-6)))
     show_grid(cols, [f"{r['protein']} ({fam[r['protein']]})" for r in show], scale=2., path=FIG/'compare.png'); plt.close('all')
     names = sorted(ck['proteins'], key=ck['proteins'].get); labels = [fam[n] for n in names]
@@ -150,23 +176,28 @@ def figures(a):
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--proteins', type=int, default=30); ap.add_argument('--size', type=int, default=192)
-    ap.add_argument('--epochs', type=int, default=20); ap.add_argument('--crop', type=int, default=128)
+    ap.add_argument('--epochs', type=int, default=20, help='GAN epochs'); ap.add_argument('--reg_epochs', type=int, default=40, help='regression epochs')
+    ap.add_argument('--crop', type=int, default=128)
     ap.add_argument('--wf', type=int, default=5, help='U-Net width factor (5: the default network)')
     ap.add_argument('--samples', type=int, default=8); ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--jobs', type=int, default=1, help='models trained at once (a GPU machine: 4)')
     ap.add_argument('--out', default=None, help='write CSVs, figures and models under this folder instead (keeps the reference run)')
+    ap.add_argument('--ablations', action='store_true', help='also the ablation rows (one lever changed each; on a GPU machine with --jobs 8)')
     ap.add_argument('--only', default=None, help='model names separated by | (default: all)'); ap.add_argument('--one', default=None, help=argparse.SUPPRESS); ap.add_argument('--score_only', action='store_true')
+    ap.add_argument('--score_part', default=None, help=argparse.SUPPRESS)
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     if a.out: CACHE, OUT, FIG = Path(a.out)/'cache', Path(a.out), Path(a.out)/'figures'
+    if a.ablations: MODELS.update(ABLATIONS)
+    if a.score_part:
+        ns = a.score_part.split('|'); score_all(a, ns).to_csv(CACHE/f'scores_{slug(ns[0])}.csv', index=False); sys.exit()
     if a.only:
         for k in [k for k in MODELS if k not in a.only.split('|')]: del MODELS[k]
     if a.one: train_one(a.one, a); sys.exit()
     t0 = time.time()
     if not a.score_only:
         data(a.proteins, a.size)
-        argv = [sys.executable, __file__, *[f'--{k}={v}' for k, v in vars(a).items() if k not in ('one', 'jobs', 'score_only') and v is not None]]
-        run = lambda names: [p.wait() for p in [subprocess.Popen(argv + ['--one', n]) for n in names]]
+        run = lambda names: [p.wait() for p in [subprocess.Popen(child_argv(a) + ['--one', n]) for n in names]]
         regs, gans = [n for n, (k, _) in MODELS.items() if k == 'reg'], [n for n, (k, _) in MODELS.items() if k == 'gan']
         for group in (regs, gans):
             for i in range(0, len(group), a.jobs): run(group[i:i + a.jobs])

@@ -9,8 +9,8 @@ from skimage.filters import threshold_otsu
 from torchmetrics.functional.image import structural_similarity_index_measure
 
 # %% auto #0
-__all__ = ['METRICS', 'pcc', 'ssim', 'hf_power', 'sharpness', 'protein_mask', 'hallucination', 'intensity', 'score_image',
-           'nucleus_mask', 'nucleus_share', 'compartment_error', 'sample_stats', 'uncertainty_spearman']
+__all__ = ['METRICS', 'pcc', 'ssim', 'hf_power', 'sharpness', 'protein_mask', 'detail', 'hallucination', 'spill', 'intensity',
+           'score_image', 'nucleus_mask', 'nucleus_share', 'compartment_error', 'sample_stats', 'uncertainty_spearman']
 
 # %% ../nbs/01a_metrics.ipynb #5cb2a61f
 def pcc(pred, targ):
@@ -45,13 +45,24 @@ def protein_mask(truth:np.ndarray, sigma:float=2., grow:int=3) -> np.ndarray:
     return ndimage.binary_dilation(m, iterations=grow) if grow else m
 
 # %% ../nbs/01a_metrics.ipynb #1024cc9f
-def hallucination(pred:np.ndarray, truth:np.ndarray, mask:np.ndarray|None=None) -> float:
+def detail(img:np.ndarray, sigma:float=2.) -> np.ndarray:
+    "Fine structure of an image: the image minus its Gaussian blur of `sigma` pixels."
+    img = img.astype(np.float32)
+    return img - ndimage.gaussian_filter(img, sigma)
+
+def hallucination(pred:np.ndarray, truth:np.ndarray, mask:np.ndarray|None=None, sigma:float=2.) -> float:
+    "Energy of the prediction's `detail` outside the true protein mask ÷ the truth's whole detail energy."
+    mask = protein_mask(truth) if mask is None else mask
+    d = detail(np.clip(pred, 0, None), sigma)
+    return float((d[~mask].astype(np.float64) ** 2).sum() / max(float((detail(truth, sigma).astype(np.float64) ** 2).sum()), 1e-12))
+
+def spill(pred:np.ndarray, truth:np.ndarray, mask:np.ndarray|None=None) -> float:
     "Share of the prediction's energy (sum of squares) outside the true protein mask."
     mask = protein_mask(truth) if mask is None else mask
     e = np.clip(pred, 0, None).astype(np.float64) ** 2
     return float(e[~mask].sum() / max(e.sum(), 1e-12))
 
-METRICS = ('pcc', 'ssim', 'sharpness', 'hallucination', 'intensity')   # what `score_image` returns
+METRICS = ('pcc', 'ssim', 'sharpness', 'hallucination', 'spill', 'intensity')   # what `score_image` returns
 
 # %% ../nbs/01a_metrics.ipynb #be950682
 def intensity(pred:np.ndarray, truth:np.ndarray) -> float:
@@ -59,10 +70,11 @@ def intensity(pred:np.ndarray, truth:np.ndarray) -> float:
     return float(np.clip(pred, 0, None).mean() / max(float(truth.mean()), 1e-9))
 
 def score_image(pred:np.ndarray, truth:np.ndarray) -> dict:
-    "PCC, SSIM, sharpness, hallucination and intensity of one predicted image against the truth (both H×W, normalized)."
+    "PCC, SSIM, sharpness, hallucination, spill and intensity of one predicted image against the truth (both H×W, normalized)."
     p, t = (torch.from_numpy(np.ascontiguousarray(a, np.float32))[None, None] for a in (pred, truth))
+    mask = protein_mask(truth)
     return dict(pcc=float(pcc(p, t)), ssim=float(ssim(p, t)), sharpness=sharpness(pred, truth),
-                hallucination=hallucination(pred, truth), intensity=intensity(pred, truth))
+                hallucination=hallucination(pred, truth, mask), spill=spill(pred, truth, mask), intensity=intensity(pred, truth))
 
 # %% ../nbs/01a_metrics.ipynb #c9af2468
 def nucleus_mask(nuc:np.ndarray, # H×W normalized nucleus image

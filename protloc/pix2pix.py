@@ -5,7 +5,7 @@
 # %% ../nbs/05_pix2pix.ipynb #12810554
 from __future__ import annotations
 from .core import ProtlocError, cli  # first: it quiets a torch import warning
-import math, os, random
+import math, random
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 import matplotlib.pyplot as plt
@@ -26,7 +26,7 @@ from .checkpoint import CheckpointCB, ResumableCSVLogger, bare_model, build_mode
 from .train import cpu_speedups, distributed, gpu_speedups, predict_grid, same_proteins, train_dls, train_regression
 
 # %% auto #0
-__all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'pix2pix_generator', 'PatchDiscriminator', 'receptive_field', 'PatchGANLoss',
+__all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'standardize', 'pix2pix_generator', 'PatchDiscriminator', 'receptive_field', 'PatchGANLoss',
            'pix2pix_adam', 'average_over_processes', 'Pix2PixCallback', 'SamplesCallback', 'gan_learner',
            'plot_gan_history', 'train_gan', 'train_main']
 
@@ -34,14 +34,20 @@ __all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'pix2pix_generator', 'PatchDiscriminator',
 BG_LOGIT = -3.5   # sigmoid(-3.5) = 0.03: the background of a percentile-normalized image (median ~0.01-0.03)
 NOISE_LOGIT = -4.   # softplus(-4) = 0.018: the grain starts faint; the critic asks for more
 
+def standardize(theta:torch.Tensor) -> torch.Tensor:
+    "Each column of theta shifted and scaled to mean 0, standard deviation 1 over the proteins (rows); one row is left as it is."
+    if len(theta) < 2: return theta
+    return (theta - theta.mean(0)) / theta.std(0).clamp_min(1e-8)
+
 def pix2pix_generator(theta:torch.Tensor, # (n_proteins, dim) protein embeddings, row i = protein id i
                       cond:str='bottleneck', # how theta enters: 'bottleneck', 'input' (extra channels) or 'film'
                       finetune_theta:bool=False, # let theta train (default: frozen)
-                      dropout:float=0.5, # decoder dropout, Pix2Pix's noise source
+                      dropout:float=0.3, # decoder dropout, the noise source (Pix2Pix: 0.5)
                       noise:bool=False, # per-pixel noise on the output (`PixelNoise`): the grain of real images
+                      raw_theta:bool=False, # use theta as it is (default: `standardize` it)
                       **unet_kwargs): # to `CondUNet`: depth, wf, up_mode, ...
     "The Pix2Pix generator: a theta-conditioned `ProteinUNet` with decoder dropout, a [0, 1] output and optional per-pixel noise."
-    g = ProteinUNet(theta.shape[0], theta.shape[1], cond, theta=theta, freeze_theta=not finetune_theta,
+    g = ProteinUNet(theta.shape[0], theta.shape[1], cond, theta=theta if raw_theta else standardize(theta), freeze_theta=not finetune_theta,
                     dropout=dropout, out_act='sigmoid', noise=noise, **unet_kwargs)
     nn.init.constant_(g.unet.last.bias, BG_LOGIT)   # start at the background level, not at 0.5
     if noise: nn.init.constant_(g.unet.last.bias[-1:], NOISE_LOGIT)
@@ -279,7 +285,8 @@ def train_gan(img_dir, img_list, protein_list, # image folder, image list, prote
               theta_file=None, # theta (.pth): random (protloc_prep) or learned (protloc_theta)
               out_dir='runs/pix2pix', # checkpoints, log.csv, loss.png, predictions.png, samples/
               num_threads:int=2, epochs:int=10, bs:int=16, size:int=128, lr:float=2e-4, seed:int=0, crops_per_image:int=4,
-              cond:str='bottleneck', depth:int=4, wf:int=5, up_mode:str='upsample', noise:bool=False, # the generator
+              cond:str='bottleneck', depth:int=4, wf:int=5, up_mode:str='upsample', noise:bool=False, raw_theta:bool=False, # the generator
+              dropout:float=0.3, dropout_levels:int=3, # the generator's decoder dropout (see `CondUNet`; Pix2Pix: 0.5)
               lambda_l1:float=100., gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, # see `gan_learner`
               resume:bool=False, # continue from OUT_DIR/last.pth
               compile:bool=False, # GPU: torch.compile both players
@@ -296,7 +303,7 @@ def train_gan(img_dir, img_list, protein_list, # image folder, image list, prote
     if ck and theta.shape != ck['theta'].shape:
         raise ProtlocError(f'{theta_file}: theta is {tuple(theta.shape)} but {out/"last.pth"} was trained with {tuple(ck["theta"].shape)}')
     learn = gan_learner(dls, theta, out, cond, finetune_theta, lambda_l1, gan_mode, n_layers=n_layers, resume=ck, depth=depth, wf=wf,
-                        up_mode=up_mode, noise=noise)
+                        up_mode=up_mode, noise=noise, raw_theta=raw_theta, dropout=dropout, dropout_levels=dropout_levels)
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
     if gpu_speedups(learn, compile, fp16=False): learn.pix2pix.critic.to(memory_format=torch.channels_last)
@@ -339,13 +346,13 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
                emb_std:float=0.01, # regression: standard deviation of the embedding rows at the start (1 = nn.Embedding's own)
                up_mode:str='upsample', # decoder up-sampling: upsample (bilinear + 1x1 conv) or upconv (transposed conv)
                noise:bool=False, # GAN: per-pixel noise on the generator's output (PixelNoise; experimental, see 05_pix2pix)
+               raw_theta:bool=False, # GAN: feed theta as it is (default: standardized per dimension)
                fp32:bool=False): # CPU: train in float32 (default: bf16 autocast where the CPU computes in bf16 natively)
     "Train the regression U-Net (or, with --is_gan, the Pix2Pix GAN) on an OpenCell-layout folder."
     if epochs < 1 or bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {epochs}, {bs})')
-    if num_distrib() > 1 and torch.cuda.is_available(): torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
     common = dict(img_dir=img_dir, img_list=img_list, protein_list=protein_list, num_threads=num_threads, epochs=epochs, bs=bs, size=size,
                   seed=seed, crops_per_image=crops_per_image, depth=depth, wf=wf, up_mode=up_mode, resume=resume, compile=compile, fp32=fp32)
     if is_gan: return train_gan(**common, theta_file=theta_file, out_dir=out_dir or 'runs/pix2pix', lr=lr or 2e-4, cond=cond or 'bottleneck',
-                                lambda_l1=lambda_l1, gan_mode=gan_mode, n_layers=n_layers, finetune_theta=finetune_theta, noise=noise)
+                                lambda_l1=lambda_l1, gan_mode=gan_mode, n_layers=n_layers, finetune_theta=finetune_theta, noise=noise, raw_theta=raw_theta)
     return train_regression(**common, out_dir=out_dir or 'runs/unet', lr=lr or 3e-3, emb_dim=emb_dim, emb_std=emb_std,
                             cond=None if no_protein else cond or 'film')

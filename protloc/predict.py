@@ -99,6 +99,7 @@ def predict_fov(model:nn.Module, # from `build_model`
                 pid, # protein id to paint, or a list of ids
                 norm:dict=NORM, # the checkpoint's normalization
                 samples:int=1, # >1: that many generations with dropout (and a GAN's pixel noise) on
+                dropout:bool|None=None, # keep dropout on, also for one generation (None: when `samples` > 1)
                 device=None, # torch device (default: the model's)
                 tile:int=1024, # larger images go through in overlapping tiles of this side (bounded memory)
                 overlap:int=128, # pixels shared by neighbouring tiles
@@ -111,7 +112,7 @@ def predict_fov(model:nn.Module, # from `build_model`
     ids = [pid] if np.ndim(pid) == 0 else list(pid)
     pids = torch.tensor(ids, device=dev).repeat_interleave(samples)
     model.eval()
-    if samples > 1:
+    if samples > 1 if dropout is None else dropout:
         for mod in model.modules():
             if isinstance(mod, (nn.Dropout, PixelNoise)): mod.train()
     try: out = _tiled(model, nuc, pids, chunk, bf16, dev, tile, overlap).reshape(len(ids), samples, *nuc.shape)
@@ -164,7 +165,7 @@ def paint(model, # from `build_model`
     "Predict proteins `pids` for a nucleus image at any pixel size, through the model's own pixel size."
     h, w = nuc.shape; f = pixel_size / ck['pixel_size']
     x = resample(nuc[None], (max(8, round(h * f)), max(8, round(w * f))))[0] if abs(f - 1) > 1e-3 else nuc
-    p = predict_fov(model, x, list(pids), ck['norm'], samples, tile=tile, bf16=bf16)
+    p = predict_fov(model, x, list(pids), ck['norm'], samples, dropout=ck['kind'] == 'gan', tile=tile, bf16=bf16)   # a GAN paints samples
     return resample(p.reshape(-1, *p.shape[-2:]), (h, w)).reshape(*p.shape[:-2], h, w)
 
 # %% ../nbs/03b_own_images.ipynb #e0b92d00
@@ -220,7 +221,7 @@ def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression o
                  all_proteins:bool=False, # paint every protein of the checkpoint into every image
                  nucleus_channel:int=0, # the nucleus stain's channel in multi-channel images (YXC or CYX)
                  pixel_size:float=None, # µm per pixel of every image (default: each TIFF's tags; none: the model's)
-                 samples:int=1, # generations per image (dropout on; for GAN checkpoints): writes their mean and std
+                 samples:int=1, # GAN: generations per image (dropout on; one = one sample, as Pix2Pix paints); K > 1 writes their mean and std
                  raw_samples:bool=False, # with --samples: write the K draws themselves instead of mean and std
                  tile:int=1024, # larger images (in the model's pixels) go through in overlapping tiles of this side
                  fp32:bool=False, # float32 throughout (default: bfloat16 autocast where the CPU or GPU has it)

@@ -63,12 +63,11 @@ def prediction_and_spread(model, ck:dict, # from `load_models`
                           img:np.ndarray, # raw field of view (C×H×W) or nucleus (H×W)
                           pid:int, # protein id to paint
                           samples:int=8): # GAN draws for the mean and the uncertainty map
-    "(prediction, mean, std): the network's prediction (dropout off); for a GAN also the mean and std of `samples` draws."
-    pred = predict_fov(model, img, pid, ck['norm'])
-    if ck['kind'] != 'gan' or samples < 2: return pred, None, None
+    "(prediction, mean, std): a regression's prediction; a GAN's is one draw (dropout on, as Pix2Pix paints), with the mean and std of `samples` draws."
+    if ck['kind'] != 'gan': return predict_fov(model, img, pid, ck['norm']), None, None
     torch.manual_seed(0)   # the same draws every time: tables and figures are reproducible
-    draws = predict_fov(model, img, pid, ck['norm'], samples=samples)
-    return (pred, *sample_stats(draws))
+    draws = predict_fov(model, img, pid, ck['norm'], samples=max(samples, 2))
+    return (draws[0], *sample_stats(draws)) if samples >= 2 else (draws[0], None, None)
 
 # %% ../nbs/06_results.ipynb #f472f29a
 EXTRA = ('compartment_error', 'pcc_mean_of_samples', 'uncertainty_spearman', 'sharpness_mean_of_samples')   # beside `METRICS`; the last three for GANs
@@ -82,7 +81,7 @@ def eval_models(models:dict, # from `load_models`
                 norm:dict=NORM, # normalization of images and truth
                 progress:bool=False, # show a fastprogress bar
                 samples:int=8): # GAN draws per image with dropout on, for the mean and std (its prediction has dropout off)
-    "Scores per (model, image): a DataFrame with model, path, protein, family, the `METRICS` and `EXTRA`."
+    "Scores per (model, image): model, path, protein, family, the `METRICS` and `EXTRA`; a GAN's dropout-off prediction as '<name> (dropout off)'."
     means = mean_images(train_rows, img_dir, norm) if train_rows else {}
     wrong = {name: wrong_ids(ck['proteins']) for name, (m, ck) in models.items()}
     out = []
@@ -97,9 +96,10 @@ def eval_models(models:dict, # from `load_models`
             pm = ck['proteins']
             if r['protein'] not in pm: continue
             preds[name], mean, std = prediction_and_spread(m, ck, img, pm[r['protein']], samples)
-            if std is not None: extra[name] = dict(pcc_mean_of_samples=float(pcc(*(torch.from_numpy(a)[None] for a in (mean, truth)))),
-                                                    uncertainty_spearman=uncertainty_spearman(std, mean, truth),
-                                                    sharpness_mean_of_samples=sharpness(mean, truth))
+            if std is not None:
+                extra[name] = dict(pcc_mean_of_samples=float(pcc(*(torch.from_numpy(a)[None] for a in (mean, truth)))),
+                                   uncertainty_spearman=uncertainty_spearman(std, mean, truth), sharpness_mean_of_samples=sharpness(mean, truth))
+                preds[f'{name} (dropout off)'] = predict_fov(m, img, pm[r['protein']], ck['norm'])   # the smooth prediction
             if shuffle_ids and ck['config'].get('cond') is not None:
                 preds[f'{name} (wrong protein)'] = predict_fov(m, img, pm[wrong[name][r['protein']]], ck['norm'])
         if r['protein'] in means: preds['per-protein mean image'] = resample(means[r['protein']][None], truth.shape)[0]

@@ -154,6 +154,7 @@ def predict_grid(model:nn.Module, # a trained `ProteinUNet`
 def train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crops_per_image=4):
     "DataLoaders for training, with the image list restricted to the proteins of `protein_list`."
     workers = set_threads(num_threads)
+    if num_distrib() > 1 and torch.cuda.is_available(): torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))  # a GPU per process
     proteins = load_proteins(protein_list)
     rows = [r for r in read_image_list(img_list) if r['protein'] in proteins]  # a smaller protein list = a subset
     check_listed(img_dir, rows, img_list)

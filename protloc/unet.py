@@ -68,6 +68,7 @@ class CondUNet(nn.Module):
                  cond_dim:int=0, # length of the condition vector (theta); 0 = unconditioned
                  cond:str|None='film', # 'film', 'bottleneck', 'input' or None
                  dropout:float=0., # dropout in the decoder's blocks (Pix2Pix's noise source)
+                 dropout_levels:int=3, # how many decoder levels, innermost first, get the dropout
                  out_act:str|None=None, # None (linear) or 'sigmoid'
                  noise:bool=False): # one more output channel: the scale of per-pixel noise added when sampling (`PixelNoise`)
         super().__init__()
@@ -81,7 +82,7 @@ class CondUNet(nn.Module):
             extra = cond_dim if (self.cond == 'bottleneck' and i == depth - 1) else 0
             self.down.append(ConvBlock(ni + extra, nf, padding, batch_norm))
             ni = nf
-        self.up = nn.ModuleList([UpBlock(ch[i + 1], ch[i], up_mode, padding, batch_norm, dropout if i >= depth - 4 else 0.)
+        self.up = nn.ModuleList([UpBlock(ch[i + 1], ch[i], up_mode, padding, batch_norm, dropout if i >= depth - 1 - dropout_levels else 0.)
                                  for i in reversed(range(depth - 1))])
         self.film = nn.ModuleList([FiLM(cond_dim, ch[i]) for i in reversed(range(depth))]) if self.cond == 'film' else None
         self.last = nn.Conv2d(ch[0], out_channels + noise, 1)
