@@ -66,8 +66,9 @@ def prediction_and_spread(model, ck:dict, # from `load_models`
     "(prediction, mean, std): a regression's prediction; a GAN's is one draw (dropout on, as Pix2Pix paints), with the mean and std of `samples` draws."
     if ck['kind'] != 'gan': return predict_fov(model, img, pid, ck['norm']), None, None
     torch.manual_seed(0)   # the same draws every time: tables and figures are reproducible
-    draws = predict_fov(model, img, pid, ck['norm'], samples=max(samples, 2))
-    return (draws[0], *sample_stats(draws)) if samples >= 2 else (draws[0], None, None)
+    if samples < 2: return predict_fov(model, img, pid, ck['norm'], dropout=True), None, None
+    draws = predict_fov(model, img, pid, ck['norm'], samples=samples)
+    return (draws[0], *sample_stats(draws))
 
 # %% ../nbs/06_results.ipynb #f472f29a
 EXTRA = ('compartment_error', 'pcc_mean_of_samples', 'uncertainty_spearman', 'sharpness_mean_of_samples')   # beside `METRICS`; the last three for GANs
