@@ -18,42 +18,79 @@ from .core import ProtlocError  # first: it quiets a torch import warning
 from .data import check_fov, load_proteins, read_fov, read_image_list, unknown_protein
 
 # %% auto #0
-__all__ = ['NORM', 'GREEN', 'background', 'normalize', 'norm_settings', 'crop_pair', 'ProteinDataset', 'CropDataLoader',
-           'ProteinDataLoaders', 'check_listed', 'protein_dls', 'show_pairs', 'show_batch', 'scale_bar', 'show_grid']
+__all__ = ['NORM', 'GREEN', 'background_grid', 'interp_matrix', 'upsample_grid', 'background', 'norm_stats', 'normalize_part',
+           'normalize', 'norm_settings', 'crop_pair', 'ProteinDataset', 'CropDataLoader', 'ProteinDataLoaders',
+           'check_listed', 'protein_dls', 'show_pairs', 'show_batch', 'scale_bar', 'show_grid']
 
 # %% ../nbs/01_dataset.ipynb #c3a8f2d1
-def background(img:np.ndarray, # C×H×W float32
-               tile:int=32, # side of the square tiles the background is estimated in, pixels
-               pct:float=10, # percentile of a tile taken as its background
-               stride:int=4 # use every `stride`-th pixel in y and x
-              ) -> np.ndarray: # C×H×W float32, smooth
-    "Smooth per-channel background: a low percentile per tile, the median of 3×3 tiles, interpolated bilinearly."
+def background_grid(img:np.ndarray, # C×H×W
+                    tile:int=32, # side of the square tiles the background is estimated in, pixels
+                    pct:float=10, # percentile of a tile taken as its background
+                    stride:int=4 # use every `stride`-th pixel in y and x
+                   ) -> np.ndarray: # C×ny×nx float32, one value per tile
+    "Per-channel background of each tile: a low percentile of its pixels, then the median of 3×3 tiles."
     s = img[:, ::stride, ::stride]; t = max(1, tile // stride)
     ny, nx = max(1, s.shape[1] // t), max(1, s.shape[2] // t)
     ty, tx = s.shape[1] // ny, s.shape[2] // nx
     s = s[:, :ny * ty, :nx * tx].reshape(len(s), ny, ty, nx, tx).transpose(0, 1, 3, 2, 4).reshape(len(s), ny, nx, -1)
-    b = median_filter(np.percentile(s, pct, axis=-1).astype(np.float32), size=(1, 3, 3), mode='nearest')
-    b = torch.nn.functional.interpolate(torch.from_numpy(b)[None], size=img.shape[1:], mode='bilinear', align_corners=False)
-    return b[0].numpy()
+    return median_filter(np.percentile(s, pct, axis=-1).astype(np.float32), size=(1, 3, 3), mode='nearest')
+
+def interp_matrix(n_out:int, # output length
+                  n_in:int # input length
+                 ) -> np.ndarray: # n_out×n_in float32
+    "Weights of 1-D bilinear interpolation from `n_in` to `n_out` samples, as `F.interpolate(align_corners=False)`."
+    s = np.maximum((np.arange(n_out) + 0.5) * (n_in / n_out) - 0.5, 0)
+    i0 = np.minimum(s.astype(int), n_in - 1); i1 = np.minimum(i0 + 1, n_in - 1); f = (s - i0).astype(np.float32)
+    a = np.zeros((n_out, n_in), np.float32)
+    np.add.at(a, (np.arange(n_out), i0), 1 - f); np.add.at(a, (np.arange(n_out), i1), f)
+    return a
+
+def upsample_grid(b:np.ndarray, # C×ny×nx grid
+                  shape:tuple, # (H, W) of the whole image
+                  ys:slice=slice(None), xs:slice=slice(None) # the rows and columns wanted
+                 ) -> np.ndarray: # C×h×w float32
+    "Part of the bilinear up-sampling of `b` to `shape`: separable, so a tile costs only its own pixels."
+    return interp_matrix(shape[0], b.shape[1])[ys] @ b @ interp_matrix(shape[1], b.shape[2])[xs].T
+
+def background(img:np.ndarray, tile:int=32, pct:float=10, stride:int=4 # as `background_grid`
+              ) -> np.ndarray: # C×H×W float32, smooth
+    "Smooth per-channel background: `background_grid` interpolated bilinearly over the whole image."
+    return upsample_grid(background_grid(img, tile, pct, stride), img.shape[-2:])
 
 # %% ../nbs/01_dataset.ipynb #64232881
 NORM = dict(lo=0.5, hi=99.8, stride=4,  # percentiles mapped to 0 and 1; subsample stride for the percentiles
             bg_tile=32, bg_pct=10)      # background tiles (px; 0: none) and their percentile, see `background`
 
+def norm_stats(img:np.ndarray, # C×H×W raw intensities (uint16 or float)
+               lo:float=NORM['lo'], # percentile mapped to 0 (without a background; with one, the background is 0)
+               hi:float=NORM['hi'], # percentile mapped to 1
+               stride:int=NORM['stride'], # estimate percentiles on every `stride`-th pixel in y and x
+               bg_tile:int=NORM['bg_tile'], # subtract a `background` from tiles of this side first; 0: don't
+               bg_pct:float=NORM['bg_pct'] # the background's percentile per tile
+              ) -> dict: # shape, background grid (or None), levels mapped to 0 and 1 (2×C)
+    "What `normalize` learns from a whole image, small whatever its size: its background grid and percentile levels."
+    b = background_grid(img, bg_tile, bg_pct, stride) if bg_tile else None
+    s = np.array(img[:, ::stride, ::stride], np.float32)
+    if b is not None: s -= upsample_grid(b, img.shape[-2:], slice(None, None, stride), slice(None, None, stride))
+    p = np.percentile(s.reshape(len(s), -1), [lo, hi], axis=1).astype(np.float32)
+    if b is not None: p[0] = 0
+    return dict(shape=tuple(img.shape[-2:]), bg=b, levels=p)
+
+def normalize_part(img:np.ndarray, # C×H×W raw intensities
+                   st:dict, # `norm_stats` of the whole image
+                   ys:slice=slice(None), xs:slice=slice(None) # the rows and columns wanted
+                  ) -> np.ndarray: # C×h×w float32 in [0, 1]
+    "Rows `ys`, columns `xs` of `img`, normalized as the whole image is: a large image's tiles one at a time."
+    out = np.array(img[:, ys, xs], np.float32)   # a copy of the part only, worked on in place
+    if st['bg'] is not None: out -= upsample_grid(st['bg'], st['shape'], ys, xs)
+    p = st['levels']; out -= p[0][:, None, None]; out /= np.maximum(p[1] - p[0], 1e-6)[:, None, None]
+    return np.clip(out, 0, 1, out=out)
+
 def normalize(img:np.ndarray, # C×H×W raw intensities (uint16 or float)
-              lo:float=NORM['lo'], # percentile mapped to 0 (without a background; with one, the background is 0)
-              hi:float=NORM['hi'], # percentile mapped to 1
-              stride:int=NORM['stride'], # estimate percentiles on every `stride`-th pixel in y and x
-              bg_tile:int=NORM['bg_tile'], # subtract a `background` from tiles of this side first; 0: don't
-              bg_pct:float=NORM['bg_pct'] # the background's percentile per tile
+              **norm # `NORM`'s settings: lo, hi, stride, bg_tile, bg_pct (see `norm_stats`)
              ) -> np.ndarray: # C×H×W float32 in [0, 1]
     "Subtract a smooth background (if `bg_tile`), then scale each channel from its `lo`..`hi` percentiles onto [0, 1], clipped."
-    img = np.array(img, np.float32)   # a copy, worked on in place: one image's worth of memory, whatever its size
-    if bg_tile: img -= background(img, bg_tile, bg_pct, stride)
-    p = np.percentile(img[:, ::stride, ::stride].reshape(len(img), -1), [lo, hi], axis=1).astype(np.float32)
-    if bg_tile: p[0] = 0
-    img -= p[0][:, None, None]; img /= np.maximum(p[1] - p[0], 1e-6)[:, None, None]
-    return np.clip(img, 0, 1, out=img)
+    return normalize_part(img, norm_stats(img, **norm))
 
 def norm_settings(norm:dict # a checkpoint's (or any) `normalize` settings
                  ) -> dict:

@@ -347,6 +347,7 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
                up_mode:str='upsample', # decoder up-sampling: upsample (bilinear + 1x1 conv) or upconv (transposed conv)
                noise:bool=False, # GAN: per-pixel noise on the generator's output (PixelNoise; experimental, see 05_pix2pix)
                raw_theta:bool=False, # GAN: feed theta as it is (default: standardized per dimension)
+               film_levels:int=None, # regression: FiLM only after the last N decoder stages (1: the trunk runs once for all proteins)
                fp32:bool=False): # CPU: train in float32 (default: bf16 autocast where the CPU computes in bf16 natively)
     "Train the regression U-Net (or, with --is_gan, the Pix2Pix GAN) on an OpenCell-layout folder."
     if epochs < 1 or bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {epochs}, {bs})')
@@ -354,5 +355,4 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
                   seed=seed, crops_per_image=crops_per_image, depth=depth, wf=wf, up_mode=up_mode, resume=resume, compile=compile, fp32=fp32)
     if is_gan: return train_gan(**common, theta_file=theta_file, out_dir=out_dir or 'runs/pix2pix', lr=lr or 2e-4, cond=cond or 'bottleneck',
                                 lambda_l1=lambda_l1, gan_mode=gan_mode, n_layers=n_layers, finetune_theta=finetune_theta, noise=noise, raw_theta=raw_theta)
-    return train_regression(**common, out_dir=out_dir or 'runs/unet', lr=lr or 3e-3, emb_dim=emb_dim, emb_std=emb_std,
-                            cond=None if no_protein else cond or 'film')
+    return train_regression(**common, out_dir=out_dir or 'runs/unet', lr=lr or 3e-3, emb_dim=emb_dim, emb_std=emb_std, film_levels=film_levels, cond=None if no_protein else cond or 'film')

@@ -6,18 +6,18 @@
 from __future__ import annotations
 from .core import ProtlocError, atomic_write, cli, cpu_bf16  # first: it quiets a torch import warning
 from .data import TIFF_EXTS, check_fov, pixel_size_um, read_fov, read_image_list, unknown_protein
-import math, sys, time
+import ctypes, math, sys, time
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F, tifffile
 from fastprogress.fastprogress import progress_bar
 from fastai.torch_core import default_device
-from .dataset import NORM, normalize, show_grid
+from .dataset import NORM, norm_stats, normalize, normalize_part, show_grid
 from .unet import PixelNoise, ProteinUNet
 from .checkpoint import build_model, load_checkpoint
 
 # %% auto #0
-__all__ = ['tile_starts', 'blend_window', 'forward_proteins', 'predict_fov', 'find_images', 'predict_jobs', 'resample', 'paint',
-           'prediction_channels', 'write_prediction', 'paint_file', 'predict_main', 'paint_figure']
+__all__ = ['tile_starts', 'blend_window', 'forward_proteins', 'trim_heap', 'predict_fov', 'find_images', 'predict_jobs',
+           'resample', 'paint', 'prediction_channels', 'write_prediction', 'paint_file', 'predict_main', 'paint_figure']
 
 # %% ../nbs/03b_own_images.ipynb #d52eab1b
 def tile_starts(n:int, # image side, pixels
@@ -41,28 +41,20 @@ def blend_window(tile:int, overlap:int) -> np.ndarray:
 def forward_proteins(model:ProteinUNet, # in eval mode (or with dropout on, for samples)
                      x:torch.Tensor, # 1×1×H×W normalized nucleus; H, W multiples of 2**(depth-1)
                      pids:torch.Tensor, # P protein ids (repeats allowed: samples)
-                     chunk:int=2): # proteins decoded together: bounds memory
-    "P×H×W predictions for one nucleus image, the encoder levels that do not see the protein run only once."
+                     chunk:int=1): # proteins decoded together (1: the fastest on a CPU, and the least memory)
+    "P×H×W predictions for one nucleus image; the levels that do not see the protein run once for all of them."
     u = model.unet
-    if u.cond not in ('film', 'bottleneck') or not u.padding:   # the protein enters at the input (or nowhere)
-        return torch.cat([model(x.expand(len(p), -1, -1, -1), p) for p in pids.split(chunk)])[:, 0]
-    n_shared = u.depth - (u.cond == 'bottleneck')
-    skips, h = [], x
-    for i in range(n_shared):
-        h = u.down[i](F.max_pool2d(h, 2) if i else h); skips.append(h)
+    if not u.padding: return torch.cat([model(x.expand(len(p), -1, -1, -1), p) for p in pids.split(chunk)])[:, 0]
+    skips = u.encode(x, stop={'input': 0, 'bottleneck': u.depth - 1}.get(u.cond, u.depth))   # before theta enters
+    shared_ups = [u.up[s - 1] for k, s in u.steps[:u.film_step] if k == 'up']
+    drawn = any(d.training for b in shared_ups for d in b.modules() if isinstance(d, nn.Dropout))
+    h = u.decode(skips[-1], skips, stop=u.film_step) if len(skips) == u.depth and not drawn else None   # samples: a draw each
     out = []
     for p in pids.split(chunk):
-        c, sk = model.theta(p), [s.expand(len(p), -1, -1, -1) for s in skips]
-        if n_shared < u.depth:
-            h = F.max_pool2d(sk[-1], 2)
-            sk.append(u.down[-1](torch.cat([h, c[..., None, None].expand(-1, -1, *h.shape[-2:])], 1)))
-        h = sk[-1]
-        if u.film is not None: h = u.film[0](h, c)
-        for j, up in enumerate(u.up):
-            h = up(h, sk[-j - 2])
-            if u.film is not None: h = u.film[j + 1](h, c)
-        h = u.last(h)
-        out.append(torch.sigmoid(h) if u.out_act == 'sigmoid' else h)
+        n, c = len(p), model.theta(p) if u.cond else None
+        sk = u.encode(x.expand(n, -1, -1, -1), c, [s.expand(n, -1, -1, -1) for s in skips])
+        y = u.last(u.decode(sk[-1], sk, c) if h is None else u.decode(h.expand(n, -1, -1, -1), sk, c, start=u.film_step))
+        out.append(torch.sigmoid(y) if u.out_act == 'sigmoid' else y)
     return torch.cat(out)[:, 0]
 
 # %% ../nbs/03b_own_images.ipynb #6236b05c
@@ -76,11 +68,16 @@ def _piece(model, nuc:np.ndarray, pids, chunk, bf16, dev) -> np.ndarray:
     return y[:, ph // 2:ph // 2 + h0, pw // 2:pw // 2 + w0].float().cpu().numpy()
 
 # %% ../nbs/03b_own_images.ipynb #49a0763f
-def _tiled(model, nuc, pids, chunk, bf16, dev, tile, overlap) -> np.ndarray:
-    "P×H×W predictions, tile by tile, blended with `blend_window` weights (a product of 1-D windows, so their sum is too)."
-    (H, W), P = nuc.shape, len(pids)
+def trim_heap():
+    "Hand freed heap memory back to the OS (glibc keeps it): peak memory then does not creep up tile after tile."
+    try: ctypes.CDLL(None).malloc_trim(0)
+    except (OSError, AttributeError): pass   # not glibc: nothing to do
+
+def _tiled(model, part, shape, pids, chunk, bf16, dev, tile, overlap) -> np.ndarray:
+    "P×H×W predictions, tile by tile (`part(rows, cols)`: a normalized tile), blended with `blend_window` weights."
+    (H, W), P = shape, len(pids)
     ys, xs = tile_starts(H, tile, overlap), tile_starts(W, tile, overlap)
-    if len(ys) * len(xs) == 1: return _piece(model, nuc, pids, chunk, bf16, dev)
+    if len(ys) * len(xs) == 1: return _piece(model, part(slice(None), slice(None)), pids, chunk, bf16, dev)
     th, tw = min(tile, H), min(tile, W)
     wy = blend_window(th, overlap) if len(ys) > 1 else np.ones(th, np.float32)
     wx = blend_window(tw, overlap) if len(xs) > 1 else np.ones(tw, np.float32)
@@ -89,7 +86,10 @@ def _tiled(model, nuc, pids, chunk, bf16, dev, tile, overlap) -> np.ndarray:
     for x in xs: sx[x:x + tw] += wx
     w = np.outer(wy, wx)
     for y in ys:
-        for x in xs: acc[:, y:y + th, x:x + tw] += w * _piece(model, nuc[y:y + th, x:x + tw], pids, chunk, bf16, dev)
+        for x in xs:
+            trim_heap()
+            p = _piece(model, part(slice(y, y + th), slice(x, x + tw)), pids, chunk, bf16, dev); p *= w
+            acc[:, y:y + th, x:x + tw] += p
     acc /= sy[:, None]; acc /= sx   # the sum of the weights, divided out in place: no H×W weight map, no second P×H×W array
     return acc
 
@@ -104,9 +104,10 @@ def predict_fov(model:nn.Module, # from `build_model`
                 tile:int=1024, # larger images go through in overlapping tiles of this side (bounded memory)
                 overlap:int=128, # pixels shared by neighbouring tiles
                 bf16:bool|None=None, # bfloat16 autocast; None: on a GPU that has it (not on a CPU, see `cpu_bf16`)
-                chunk:int=2): # proteins (× samples) decoded together
+                chunk:int=1): # proteins (× samples) decoded together
     "Predicted protein image (H×W float32, normalized units); K×H×W with `samples` > 1; P×... for a list of ids."
-    nuc = normalize(img[None] if img.ndim == 2 else img[:1], **norm)[0]
+    raw = img[None] if img.ndim == 2 else img[:1]
+    st = norm_stats(raw, **norm)   # image-wide background and levels; each tile is normalized when its turn comes
     dev = device or next(model.parameters()).device
     if bf16 is None: bf16 = dev.type == 'cuda' and torch.cuda.is_bf16_supported()
     ids = [pid] if np.ndim(pid) == 0 else list(pid)
@@ -115,8 +116,9 @@ def predict_fov(model:nn.Module, # from `build_model`
     if samples > 1 if dropout is None else dropout:
         for mod in model.modules():
             if isinstance(mod, (nn.Dropout, PixelNoise)): mod.train()
-    try: out = _tiled(model, nuc, pids, chunk, bf16, dev, tile, overlap).reshape(len(ids), samples, *nuc.shape)
+    try: out = _tiled(model, lambda ys, xs: normalize_part(raw, st, ys, xs)[0], st['shape'], pids, chunk, bf16, dev, tile, overlap)
     finally: model.eval()
+    out = out.reshape(len(ids), samples, *st['shape'])
     if samples == 1: out = out[:, 0]
     return out[0] if np.ndim(pid) == 0 else out
 
@@ -187,7 +189,7 @@ def write_prediction(dst, # .tif to write
     "Write a float32 ImageJ TIFF calibrated in µm (a hyperstack with labelled channels if C×H×W), atomically."
     meta = {'axes': 'YX' if arr.ndim == 2 else 'CYX', 'unit': 'um', **({'Labels': labels} if labels else {})}
     with atomic_write(dst, None) as tmp:
-        tifffile.imwrite(tmp, arr.astype(np.float32), imagej=True, resolution=(1 / pixel_size, 1 / pixel_size), metadata=meta)
+        tifffile.imwrite(tmp, np.asarray(arr, np.float32), imagej=True, resolution=(1 / pixel_size, 1 / pixel_size), metadata=meta)
 
 # %% ../nbs/03b_own_images.ipynb #dd09364b
 def _check_flags(samples, pixel_size, tile, num_threads, nucleus_channel, img_dir, out_dir):

@@ -167,7 +167,7 @@ def train_regression(img_dir, img_list, protein_list, # image folder, image list
                      num_threads:int=2, epochs:int=10, bs:int=16, size:int=128, lr:float=3e-3, seed:int=0, crops_per_image:int=4,
                      emb_dim:int=32, # protein embedding length
                      cond:str|None='film', # how theta enters (None: the protein-agnostic baseline)
-                     depth:int=4, wf:int=5, up_mode:str='upsample', emb_std:float=0.01, # the U-Net (see `ProteinUNet`)
+                     depth:int=4, wf:int=5, up_mode:str='upsample', emb_std:float=0.01, film_levels:int|None=None, # the U-Net (see `ProteinUNet`)
                      resume:bool=False, # continue from OUT_DIR/last.pth
                      compile:bool=False, # GPU: torch.compile
                      fp32:bool=False): # CPU: no bf16 autocast
@@ -176,7 +176,8 @@ def train_regression(img_dir, img_list, protein_list, # image folder, image list
     ck = load_checkpoint(out/'last.pth', 'regression') if resume else None
     torch.manual_seed(seed); random.seed(seed)
     dls = train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crops_per_image)
-    learn = regression_learner(dls, out, emb_dim, cond, resume=ck, depth=depth, wf=wf, emb_std=emb_std, up_mode=up_mode)
+    learn = regression_learner(dls, out, emb_dim, cond, resume=ck, depth=depth, wf=wf, emb_std=emb_std, up_mode=up_mode,
+                               **({} if film_levels is None else dict(film_levels=film_levels)))   # recorded in the config only when set
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
     gpu_speedups(learn, compile); cpu_speedups(learn, fp32)

@@ -69,6 +69,7 @@ class CondUNet(nn.Module):
                  cond:str|None='film', # 'film', 'bottleneck', 'input' or None
                  dropout:float=0., # dropout in the decoder's blocks (Pix2Pix's noise source)
                  dropout_levels:int=3, # how many decoder levels, innermost first, get the dropout
+                 film_levels:int|None=None, # cond 'film': FiLM after the last `film_levels` of the `depth` decoder stages (None: all)
                  out_act:str|None=None, # None (linear) or 'sigmoid'
                  noise:bool=False): # one more output channel: the scale of per-pixel noise added when sampling (`PixelNoise`)
         super().__init__()
@@ -84,12 +85,39 @@ class CondUNet(nn.Module):
             ni = nf
         self.up = nn.ModuleList([UpBlock(ch[i + 1], ch[i], up_mode, padding, batch_norm, dropout if i >= depth - 1 - dropout_levels else 0.)
                                  for i in reversed(range(depth - 1))])
-        self.film = nn.ModuleList([FiLM(cond_dim, ch[i]) for i in reversed(range(depth))]) if self.cond == 'film' else None
+        k = depth if film_levels is None or self.cond != 'film' else film_levels
+        if not 1 <= k <= depth: raise ValueError(f'film_levels must be 1 to {depth}, not {film_levels}')
+        self.film_from = depth - k if self.cond == 'film' else depth   # the first decoder stage that sees theta through FiLM
+        self.film = nn.ModuleList([FiLM(cond_dim, ch[depth - 1 - s]) for s in range(self.film_from, depth)]) if self.cond == 'film' else None
+        self.steps = [(k, s) for s in range(depth) for k in ('up', 'film') if (k == 'up' and s) or (k == 'film' and s >= self.film_from)]
+        self.film_step = next((i for i, (k, _) in enumerate(self.steps) if k == 'film'), len(self.steps))   # steps before it share theta-free
         self.last = nn.Conv2d(ch[0], out_channels + noise, 1)
         self.noise = PixelNoise() if noise else None
 
 
 # %% ../nbs/02_unet.ipynb #21221416
+def _with_theta(h, c): return torch.cat([h, c[..., None, None].expand(-1, -1, *h.shape[-2:])], 1)
+
+@patch
+def encode(self:CondUNet, x, c=None, # padded image, condition vectors
+           skips:list|None=None, # outputs of the first levels, already computed: go on from there
+           stop:int|None=None): # run the levels before this one (default: all)
+    "Outputs of the encoder levels, finest first; the last one is the bottleneck."
+    skips = list(skips or [])
+    for i in range(len(skips), self.depth if stop is None else stop):
+        h = x if i == 0 else F.max_pool2d(skips[-1], 2)
+        if (self.cond == 'input' and i == 0) or (self.cond == 'bottleneck' and i == self.depth - 1): h = _with_theta(h, c)
+        skips.append(self.down[i](h))
+    return skips
+
+@patch
+def decode(self:CondUNet, h, skips:list, c=None, # bottleneck (or step `start`'s input), encoder outputs, condition vectors
+           start:int=0, stop:int|None=None): # which of `self.steps` to run
+    "Decoder steps `start`…`stop`−1: up-sampling blocks ('up', s) and FiLMs ('film', s) after the bottleneck (s = 0) or block s."
+    for k, s in self.steps[start:stop]:
+        h = self.up[s - 1](h, skips[-s - 1]) if k == 'up' else self.film[s - self.film_from](h, c)
+    return h
+
 @patch
 def forward(self:CondUNet, x, c=None):
     "Predict from image `x` (N×C×H×W) and condition vectors `c` (N×cond_dim)."
@@ -99,18 +127,8 @@ def forward(self:CondUNet, x, c=None):
     if self.padding and (ph or pw):
         mode = 'reflect' if min(h0, w0) > max(ph, pw) else 'replicate'
         x = F.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2), mode=mode)
-    if self.cond == 'input': x = torch.cat([x, c[..., None, None].expand(-1, -1, *x.shape[-2:])], 1)
-    skips = []
-    for i, blk in enumerate(self.down):
-        if i: x = F.max_pool2d(x, 2)
-        if self.cond == 'bottleneck' and i == self.depth - 1:
-            x = torch.cat([x, c[..., None, None].expand(-1, -1, *x.shape[-2:])], 1)
-        x = blk(x); skips.append(x)
-    if self.film is not None: x = self.film[0](x, c)
-    for j, up in enumerate(self.up):
-        x = up(x, skips[-j - 2])
-        if self.film is not None: x = self.film[j + 1](x, c)
-    x = self.last(x)
+    skips = self.encode(x, c)
+    x = self.last(self.decode(skips[-1], skips, c))
     if self.padding and (ph or pw): x = x[..., ph // 2:ph // 2 + h0, pw // 2:pw // 2 + w0]
     if self.noise is not None: x, s = x[:, :-1], x[:, -1:]
     x = torch.sigmoid(x) if self.out_act == 'sigmoid' else x
