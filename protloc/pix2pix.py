@@ -21,7 +21,7 @@ from fastai.torch_core import num_distrib, params, rank_distrib
 from .data import load_theta
 from .dataset import ProteinDataLoaders, show_grid
 from .metrics import pcc, ssim
-from .unet import ProteinUNet
+from .unet import ProteinUNet, sampling
 from .checkpoint import CheckpointCB, ResumableCSVLogger, bare_model, build_model, load_checkpoint, plain_state, restore_training
 from .train import cpu_speedups, distributed, gpu_speedups, predict_grid, same_proteins, train_dls, train_regression
 
@@ -198,7 +198,7 @@ def mean_loss(self:Pix2PixCallback, who:str) -> float:
 
 # %% ../nbs/05_pix2pix.ipynb #698fd8d7
 class SamplesCallback(Callback):
-    "Every `every` epochs, save truth | GAN | nucleus for a fixed set of validation crops."
+    "Every `every` epochs, save truth | one GAN sample | its dropout-off prediction | nucleus for a fixed set of validation crops."
     order = 75
     def __init__(self, out_dir, every:int=1, n:int=4): self.out_dir, self.every, self.n = Path(out_dir), every, n
     trained = False   # set by a training batch; epochs skipped on resume never train
@@ -207,11 +207,12 @@ class SamplesCallback(Callback):
         trained, self.trained = self.trained, False
         if not trained or (self.epoch + 1) % self.every: return
         x, i, y = getattr(self.dls.valid, 'dl', self.dls.valid).one_batch()   # in several processes: rank 0's own loader, no collective
-        g = bare_model(self.model); was = g.training; g.eval()
-        with torch.no_grad(): p = g(x[:self.n], i[:self.n]).float().cpu()
+        g = bare_model(self.model); was = g.training; p = {}
+        for k, on in (('GAN (one sample)', True), ('dropout off', False)):
+            with torch.no_grad(): p[k] = sampling(g, on)(x[:self.n], i[:self.n]).float().cpu()
         g.train(was)
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        show_grid({'truth': y[:self.n].cpu(), 'GAN': p, 'nucleus': x[:self.n].cpu()}, scale=1.6,
+        show_grid({'truth': y[:self.n].cpu(), **p, 'nucleus': x[:self.n].cpu()}, scale=1.6,
                   path=self.out_dir/f'epoch_{self.epoch:03d}.png')
         plt.close('all')
 
@@ -313,7 +314,7 @@ def train_gan(img_dir, img_list, protein_list, # image folder, image list, prote
     if rank_distrib(): return
     ck = load_checkpoint(out/'last.pth')
     plot_gan_history(ck, out/'loss.png'); plt.close('all')
-    predict_grid(build_model(ck), dls, n=4, path=out/'predictions.png', title='GAN'); plt.close('all')
+    predict_grid(build_model(ck), dls, n=4, path=out/'predictions.png', title='GAN (one sample)', sample=True); plt.close('all')
     print(f"done: {out/'last.pth'} (best: {out/'best.pth'}), {out/'log.csv'}, {out/'loss.png'}, {out/'predictions.png'}, {out/'samples'}")
 
 # %% ../nbs/05_pix2pix.ipynb #a2f966b1

@@ -12,7 +12,7 @@ import numpy as np, torch, torch.nn as nn, torch.nn.functional as F, tifffile
 from fastprogress.fastprogress import progress_bar
 from fastai.torch_core import default_device
 from .dataset import NORM, norm_stats, normalize, normalize_part, show_grid
-from .unet import PixelNoise, ProteinUNet
+from .unet import ProteinUNet, sampling
 from .checkpoint import build_model, load_checkpoint
 
 # %% auto #0
@@ -112,10 +112,7 @@ def predict_fov(model:nn.Module, # from `build_model`
     if bf16 is None: bf16 = dev.type == 'cuda' and torch.cuda.is_bf16_supported()
     ids = [pid] if np.ndim(pid) == 0 else list(pid)
     pids = torch.tensor(ids, device=dev).repeat_interleave(samples)
-    model.eval()
-    if samples > 1 if dropout is None else dropout:
-        for mod in model.modules():
-            if isinstance(mod, (nn.Dropout, PixelNoise)): mod.train()
+    sampling(model, samples > 1 if dropout is None else dropout)
     try: out = _tiled(model, lambda ys, xs: normalize_part(raw, st, ys, xs)[0], st['shape'], pids, chunk, bf16, dev, tile, overlap)
     finally: model.eval()
     out = out.reshape(len(ids), samples, *st['shape'])

@@ -22,7 +22,7 @@ from fastai.distributed import DistributedDL  # patches distrib_ctx onto Learner
 from .data import load_proteins, read_image_list
 from .dataset import ProteinDataLoaders, check_listed, protein_dls, show_grid
 from .metrics import pcc, ssim
-from .unet import ProteinUNet
+from .unet import ProteinUNet, sampling
 from .checkpoint import (CheckpointCB, ResumableCSVLogger, build_model, load_checkpoint, restore_training)
 
 # %% auto #0
@@ -142,11 +142,13 @@ def predict_grid(model:nn.Module, # a trained `ProteinUNet`
                  dls:ProteinDataLoaders, # its DataLoaders (the validation crops are shown)
                  n:int=4, # rows
                  path=None, # save the PNG here too
-                 title:str='prediction'): # the prediction column's title
+                 title:str='prediction', # the prediction column's title
+                 sample:bool=False): # a generator: paint one draw, dropout on (seeded), as it paints at test time
     "The seed's figure: truth | prediction | nucleus for `n` held-out crops; returns the figure."
     x, i, y = dls.valid.one_batch()
-    model.to(x.device).eval()
-    with torch.no_grad(): p = model(x[:n], i[:n]).clamp(0, 1).cpu()
+    sampling(model.to(x.device), sample)
+    with torch.no_grad(), torch.random.fork_rng(): torch.manual_seed(0); p = model(x[:n], i[:n]).clamp(0, 1).cpu()
+    model.eval()
     names = dls.train_ds.id2name
     return show_grid({'truth': y[:n].cpu(), title: p, 'nucleus': x[:n].cpu()}, [names[int(k)] for k in i[:n]], path=path)
 

@@ -8,7 +8,7 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch, store_attr
 
 # %% auto #0
-__all__ = ['ConvBlock', 'UpBlock', 'FiLM', 'PixelNoise', 'CondUNet', 'ProteinUNet', 'shape_trace']
+__all__ = ['ConvBlock', 'UpBlock', 'FiLM', 'PixelNoise', 'sampling', 'CondUNet', 'ProteinUNet', 'shape_trace']
 
 # %% ../nbs/02_unet.ipynb #1ddc8b87
 class ConvBlock(nn.Module):
@@ -53,6 +53,15 @@ class PixelNoise(nn.Module):
     def forward(self, mean, s):
         self.mean = mean
         return mean + F.softplus(s) * torch.randn_like(mean) if self.training else mean
+
+def sampling(model:nn.Module, # a generator (or any network)
+             on:bool=True # False: plain eval mode
+            ) -> nn.Module:
+    "Eval mode, with dropout and `PixelNoise` left on when `on`: each forward pass is one draw, as Pix2Pix paints."
+    model.eval()
+    for m in model.modules():
+        if on and isinstance(m, (nn.Dropout, PixelNoise)): m.train()
+    return model
 
 # %% ../nbs/02_unet.ipynb #39eb6ce9
 class CondUNet(nn.Module):
