@@ -5,8 +5,8 @@ import argparse, sys
 from pathlib import Path
 
 IMAGES = Path(__file__).parent.parent/'nbs'/'images'
-BY_BENCH = {'results/*.png': 'python bench/results.py', 'science/*.png': 'python bench/science.py',
-            'own_images.png': 'python bench/predict.py'}
+BY_BENCH = {'results/*.png': 'python bench/results.py', 'science/unseen.png': 'python bench/unseen.py (after bench/science.py)',
+            'science/*.png': 'python bench/science.py (all but unseen.png)', 'own_images.png': 'python bench/predict.py'}
 
 def write_cheap():
     "The figures that need no training."
