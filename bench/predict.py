@@ -64,11 +64,12 @@ def locality(threads, far_px=60, size=512, n_fields=4, fig=None, ckpt=None):
     from protloc.predict import predict_fov
     from protloc.metrics import nucleus_share
     tmp = Path(tempfile.mkdtemp())
-    write_synthetic(tmp/'s', n_proteins=10, n_images=6, size=256, seed=0)
-    f = prep(tmp/'s', tmp/'p', theta_dim=8)
-    if ckpt is None: r = run_cli('protloc_train', '--num_threads', threads, '--protein_list', f['protein_list'], '--img_dir', tmp/'s', '--img_list', f['img_list'],
-                '--out_dir', tmp/'run', '--epochs', 8, '--bs', 8, '--size', 128, '--depth', 4, '--wf', 4, timeout=3600)
-    if ckpt is None: assert r.returncode == 0, r.stderr[-2000:]
+    if ckpt is None:   # no trained checkpoint given: a small one, trained here on the synthetic default
+        write_synthetic(tmp/'s', n_proteins=10, n_images=6, size=256, seed=0)
+        f = prep(tmp/'s', tmp/'p', theta_dim=8)
+        r = run_cli('protloc_train', '--num_threads', threads, '--protein_list', f['protein_list'], '--img_dir', tmp/'s', '--img_list', f['img_list'],
+                    '--out_dir', tmp/'run', '--epochs', 8, '--bs', 8, '--size', 128, '--depth', 4, '--wf', 4, timeout=3600)
+        assert r.returncode == 0, r.stderr[-2000:]
     ck = load_checkpoint(ckpt or tmp/'run'/'last.pth'); net = build_model(ck)
     prots = {p['family']: p for p in (synth_protein_params(i, 0) for i in range(10))}
     if fig:   # "Your own images": two unseen nucleus-only fields, one protein of each of five families

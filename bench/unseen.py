@@ -10,6 +10,7 @@ Run: `python bench/unseen.py` (about 25 minutes on 2 CPU cores)."""
 import argparse, subprocess, sys, time
 from pathlib import Path
 import torch
+from science import slug   # the science bench's folder names
 
 HERE = Path(__file__).parent
 SCI, OUT = HERE/'.cache'/'science', HERE/'science'/'unseen'
@@ -33,7 +34,7 @@ def train(name, a):
     seen = CACHE/'images_seen.csv'
     write_image_list(seen, [r for r in read_image_list(prep/'images.csv') if r['protein'] not in unseen])
     t = time.time()
-    train_gan(str(d), str(seen), str(prep/'proteins.pkl'), theta_file=str(THETA[name]), out_dir=str(CACHE/name.replace(', ', '_').replace(' ', '_')),
+    train_gan(str(d), str(seen), str(prep/'proteins.pkl'), theta_file=str(THETA[name]), out_dir=str(CACHE/slug(name)),
               num_threads=a.threads, epochs=a.epochs, size=128, wf=5)
     print(f'{name}: trained in {time.time() - t:.0f} s')
 
@@ -42,7 +43,7 @@ def score(a):
     from protloc.results import load_models, eval_models, results_grid
     d, prep, fam, unseen = setup()
     rows = [r for r in read_image_list(prep/'images.csv') if r['protein'] in unseen or r['split'] == 'valid']
-    paths = [CACHE/n.replace(', ', '_').replace(' ', '_')/'last.pth' for n in THETA]
+    paths = [CACHE/slug(n)/'last.pth' for n in THETA]
     models = dict(zip(THETA, load_models(paths).values()))
     s = eval_models(models, d, rows, families=fam, norm=next(iter(models.values()))[1]['norm'], samples=a.samples)
     s = s[s.model.isin(THETA)].assign(proteins=lambda t: t.protein.map(lambda p: 'never seen by the GAN' if p in unseen else 'seen (held-out images)'))

@@ -274,5 +274,6 @@ d = { 'settings': { 'branch': 'main',
                               'protloc.unet.UpBlock.__init__': ('unet.html#upblock.__init__', 'protloc/unet.py'),
                               'protloc.unet.UpBlock.forward': ('unet.html#upblock.forward', 'protloc/unet.py'),
                               'protloc.unet._with_theta': ('unet.html#_with_theta', 'protloc/unet.py'),
+                              'protloc.unet.pad_to': ('unet.html#pad_to', 'protloc/unet.py'),
                               'protloc.unet.sampling': ('unet.html#sampling', 'protloc/unet.py'),
                               'protloc.unet.shape_trace': ('unet.html#shape_trace', 'protloc/unet.py')}}}

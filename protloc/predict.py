@@ -12,7 +12,7 @@ import numpy as np, torch, torch.nn as nn, torch.nn.functional as F, tifffile
 from fastprogress.fastprogress import progress_bar
 from fastai.torch_core import default_device
 from .dataset import NORM, norm_stats, normalize, normalize_part, show_grid
-from .unet import ProteinUNet, sampling
+from .unet import ProteinUNet, pad_to, sampling
 from .checkpoint import build_model, load_checkpoint
 
 # %% auto #0
@@ -59,13 +59,11 @@ def forward_proteins(model:ProteinUNet, # in eval mode (or with dropout on, for 
 
 # %% ../nbs/03b_own_images.ipynb #6236b05c
 def _piece(model, nuc:np.ndarray, pids, chunk, bf16, dev) -> np.ndarray:
-    "P×h×w predictions for an h×w normalized piece: padded like `CondUNet` to its multiple, then cropped back."
-    h0, w0 = nuc.shape; m = 2 ** (model.unet.depth - 1); ph, pw = (-h0) % m, (-w0) % m
-    x = torch.from_numpy(np.ascontiguousarray(nuc))[None, None].to(dev)
-    if ph or pw: x = F.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2), mode='reflect' if min(h0, w0) > max(ph, pw) else 'replicate')
+    "P×h×w predictions for an h×w normalized piece: padded like `CondUNet` (`pad_to`), then cropped back."
+    x, back = pad_to(torch.from_numpy(np.ascontiguousarray(nuc))[None, None].to(dev), 2 ** (model.unet.depth - 1))
     with torch.inference_mode(), torch.autocast(dev.type, torch.bfloat16, enabled=bf16):
         y = forward_proteins(model, x.contiguous(memory_format=torch.channels_last), pids, chunk)
-    return y[:, ph // 2:ph // 2 + h0, pw // 2:pw // 2 + w0].float().cpu().numpy()
+    return y[back].float().cpu().numpy()
 
 # %% ../nbs/03b_own_images.ipynb #49a0763f
 def trim_heap():

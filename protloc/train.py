@@ -178,8 +178,7 @@ def train_regression(img_dir, img_list, protein_list, # image folder, image list
     ck = load_checkpoint(out/'last.pth', 'regression') if resume else None
     torch.manual_seed(seed); random.seed(seed)
     dls = train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crops_per_image)
-    learn = regression_learner(dls, out, emb_dim, cond, resume=ck, depth=depth, wf=wf, emb_std=emb_std, up_mode=up_mode,
-                               **({} if film_levels is None else dict(film_levels=film_levels)))   # recorded in the config only when set
+    learn = regression_learner(dls, out, emb_dim, cond, resume=ck, depth=depth, wf=wf, emb_std=emb_std, up_mode=up_mode, film_levels=film_levels)
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
     gpu_speedups(learn, compile); cpu_speedups(learn, fp32)

@@ -4,11 +4,12 @@
 
 # %% ../nbs/02_unet.ipynb #246544ea
 from __future__ import annotations
+from .core import ProtlocError  # a setting the network refuses: one line from the console scripts
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch, store_attr
 
 # %% auto #0
-__all__ = ['ConvBlock', 'UpBlock', 'FiLM', 'PixelNoise', 'sampling', 'CondUNet', 'ProteinUNet', 'shape_trace']
+__all__ = ['ConvBlock', 'UpBlock', 'FiLM', 'PixelNoise', 'sampling', 'CondUNet', 'pad_to', 'ProteinUNet', 'shape_trace']
 
 # %% ../nbs/02_unet.ipynb #1ddc8b87
 class ConvBlock(nn.Module):
@@ -29,7 +30,7 @@ class UpBlock(nn.Module):
         super().__init__()
         if up_mode == 'upconv': self.up = nn.ConvTranspose2d(ni, nf, 2, stride=2)
         elif up_mode == 'upsample': self.up = nn.Sequential(nn.Upsample(scale_factor=2, mode='bilinear', align_corners=False), nn.Conv2d(ni, nf, 1))
-        else: raise ValueError(f"up_mode must be 'upconv' or 'upsample', not {up_mode!r}")
+        else: raise ProtlocError(f"--up_mode must be 'upconv' or 'upsample', not {up_mode!r}")
         self.conv = ConvBlock(2 * nf, nf, padding, batch_norm, dropout)
     def forward(self, x, skip):
         x = self.up(x)
@@ -84,7 +85,7 @@ class CondUNet(nn.Module):
         super().__init__()
         store_attr('depth,padding,cond_dim,out_act')
         self.cond = cond if cond_dim else None
-        if self.cond not in (None, 'film', 'bottleneck', 'input'): raise ValueError(f'unknown conditioning {cond!r}')
+        if self.cond not in (None, 'film', 'bottleneck', 'input'): raise ProtlocError(f'--cond must be film, bottleneck or input, not {cond!r}')
         ch = [2 ** (wf + i) for i in range(depth)]
         ni = in_channels + (cond_dim if self.cond == 'input' else 0)
         self.down = nn.ModuleList()
@@ -94,15 +95,24 @@ class CondUNet(nn.Module):
             ni = nf
         self.up = nn.ModuleList([UpBlock(ch[i + 1], ch[i], up_mode, padding, batch_norm, dropout if i >= depth - 1 - dropout_levels else 0.)
                                  for i in reversed(range(depth - 1))])
-        k = depth if film_levels is None or self.cond != 'film' else film_levels
-        if not 1 <= k <= depth: raise ValueError(f'film_levels must be 1 to {depth}, not {film_levels}')
-        self.film_from = depth - k if self.cond == 'film' else depth   # the first decoder stage that sees theta through FiLM
+        n_film = depth if film_levels is None or self.cond != 'film' else film_levels
+        if not 1 <= n_film <= depth: raise ProtlocError(f'--film_levels must be 1 to --depth ({depth}), not {film_levels}')
+        self.film_from = depth - n_film if self.cond == 'film' else depth   # the first decoder stage that sees theta through FiLM
         self.film = nn.ModuleList([FiLM(cond_dim, ch[depth - 1 - s]) for s in range(self.film_from, depth)]) if self.cond == 'film' else None
         self.steps = [(k, s) for s in range(depth) for k in ('up', 'film') if (k == 'up' and s) or (k == 'film' and s >= self.film_from)]
         self.film_step = next((i for i, (k, _) in enumerate(self.steps) if k == 'film'), len(self.steps))   # steps before it share theta-free
         self.last = nn.Conv2d(ch[0], out_channels + noise, 1)
         self.noise = PixelNoise() if noise else None
 
+
+# %% ../nbs/02_unet.ipynb #ae1193d5
+def pad_to(x:torch.Tensor, # …×H×W
+           m:int # pad H and W up to multiples of this
+          ) -> tuple: # (padded x, index that crops a result of the padded size back to H×W)
+    "Pad the last two dims evenly on both sides: reflecting, so borders look like the image (replicating if it is too small)."
+    h0, w0 = x.shape[-2:]; ph, pw = (-h0) % m, (-w0) % m
+    if ph or pw: x = F.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2), mode='reflect' if min(h0, w0) > max(ph, pw) else 'replicate')
+    return x, (..., slice(ph // 2, ph // 2 + h0), slice(pw // 2, pw // 2 + w0))
 
 # %% ../nbs/02_unet.ipynb #21221416
 def _with_theta(h, c): return torch.cat([h, c[..., None, None].expand(-1, -1, *h.shape[-2:])], 1)
@@ -130,15 +140,10 @@ def decode(self:CondUNet, h, skips:list, c=None, # bottleneck (or step `start`'s
 @patch
 def forward(self:CondUNet, x, c=None):
     "Predict from image `x` (N×C×H×W) and condition vectors `c` (N×cond_dim)."
-    h0, w0 = x.shape[-2:]
-    m = 2 ** (self.depth - 1)
-    ph, pw = (-h0) % m, (-w0) % m
-    if self.padding and (ph or pw):
-        mode = 'reflect' if min(h0, w0) > max(ph, pw) else 'replicate'
-        x = F.pad(x, (pw // 2, pw - pw // 2, ph // 2, ph - ph // 2), mode=mode)
+    if self.padding: x, back = pad_to(x, 2 ** (self.depth - 1))
     skips = self.encode(x, c)
     x = self.last(self.decode(skips[-1], skips, c))
-    if self.padding and (ph or pw): x = x[..., ph // 2:ph // 2 + h0, pw // 2:pw // 2 + w0]
+    if self.padding: x = x[back]
     if self.noise is not None: x, s = x[:, :-1], x[:, -1:]
     x = torch.sigmoid(x) if self.out_act == 'sigmoid' else x
     return x if self.noise is None else self.noise(x, s)
