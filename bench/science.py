@@ -5,8 +5,10 @@ PCC, sharpness, intensity and compartment (nucleus share) against the truth, hal
 scored on one sample (dropout on, as Pix2Pix paints), with the mean and std of K samples (PCC of the mean, Spearman
 of std vs error) and its dropout-off prediction as a row of its own. Every ablation is a row.
 Writes bench/science/{scores,families,checks,theta}.csv and figures in nbs/images/science/.
-Run: `python bench/science.py` (CPU; on a CUDA machine the models train there; `--jobs N` trains N at once)."""
-import argparse, json, subprocess, sys, time
+Run: `python bench/science.py` (CPU; on a CUDA machine the models train there; `--jobs N` trains N at once).
+`--generator othergen`: the same on the images of bench/othergen.py, a generator written without reading protloc's,
+into bench/science/othergen/ and nbs/images/science/othergen/ (its own cache: the reference stays)."""
+import argparse, json, shutil, subprocess, sys, time
 from pathlib import Path
 import pandas as pd, torch
 from data import make_set   # the data bench's cached synthetic sets (write_synthetic's, in parallel)
@@ -34,12 +36,22 @@ ABLATIONS = {   # one lever changed per row (`--ablations`; an 'epochs' entry ov
     'GAN, learned theta, lambda_L1 10': ('gan', dict(theta='learned', lambda_l1=10.)),
     'GAN, learned theta, 40 epochs': ('gan', dict(theta='learned', epochs=40)),
     'GAN, random theta, 40 epochs': ('gan', dict(theta='random', epochs=40)),
+    'GAN, learned theta, L1 of 2 px blurs': ('gan', dict(theta='learned', l1_blur=2.)),   # L1 keeps the amount, the critic the texture
+    'GAN, random theta, L1 of 2 px blurs': ('gan', dict(theta='random', l1_blur=2.)),
+    'GAN, learned theta, L1 of 4 px blurs': ('gan', dict(theta='learned', l1_blur=4.)),
 }
 
 def slug(name): return ''.join(c if c.isalnum() else '_' for c in name).strip('_')
 
+GENERATOR = 'protloc'   # --generator: whose synthetic images (protloc's own, or bench/othergen.py's, written without reading ours)
+
 def data(n_proteins, size):
     from protloc.data import prep
+    if GENERATOR == 'othergen':
+        d = CACHE/f'othergen_{n_proteins}x4_{size}'
+        if not (d/'opencell-localization-annotations.csv').is_file():
+            subprocess.run([sys.executable, str(HERE/'othergen.py'), str(d), '--proteins', str(n_proteins), '--fovs', '4', '--size', str(size)], check=True)
+        return d, prep(d, CACHE/f'prep_othergen_{n_proteins}_{size}', theta_dim=32)
     d, _ = make_set(f'synth_{n_proteins}x4_{size}', n_proteins, 4, size, cache=CACHE)
     return d, prep(d, CACHE/f'prep_{n_proteins}_{size}', theta_dim=32)
 
@@ -69,7 +81,7 @@ def train_one(name, a):
     (CACHE/slug(name)/'train_s.txt').write_text(f'{time.time() - t:.1f}')
 
 COLUMNS = ['model', 'kind', 'family', 'protein', 'path', 'pcc', 'sharpness', 'intensity', 'compartment_error', 'hallucination', 'spill',
-           'pcc_mean_of_samples', 'sharpness_mean_of_samples', 'uncertainty_spearman']   # of scores.csv
+           'pcc_mean_of_samples', 'sharpness_mean_of_samples', 'uncertainty_spearman', 'uncertainty_spearman_spread']   # of scores.csv
 
 def score_all(a, names=None):
     "Per (model, held-out image) scores of `protloc.results.eval_models` (the metrics of `protloc.metrics`); `--jobs` processes at once."
@@ -117,7 +129,8 @@ def theta_table(a):
     out.append(dict(theta='random (protloc_prep)', knn=knn_accuracy(load_theta(files['theta_file']), [fam[n] for n in names])))
     return pd.DataFrame(out)
 
-METRICS = ['pcc', 'pcc_mean_of_samples', 'sharpness', 'intensity', 'compartment_error', 'hallucination', 'spill', 'uncertainty_spearman']
+METRICS = ['pcc', 'pcc_mean_of_samples', 'sharpness', 'intensity', 'compartment_error', 'hallucination', 'spill', 'uncertainty_spearman',
+           'uncertainty_spearman_spread']
 
 def checks(fams, theta, times):
     "The issue's targets, one row each: value, target, pass."
@@ -138,7 +151,8 @@ def checks(fams, theta, times):
             ('GAN hallucination - regression hallucination', allr.loc[g, 'hallucination'] - allr.loc[REG, 'hallucination'], '> 0', allr.loc[g, 'hallucination'] > allr.loc[REG, 'hallucination']),
             ('compartment error: learned - random theta GAN', allr.loc[g, 'compartment_error'] - allr.loc[gr, 'compartment_error'], '< 0', allr.loc[g, 'compartment_error'] < allr.loc[gr, 'compartment_error']),
             ('mean-of-samples PCC: learned - random theta GAN', allr.loc[g, 'pcc_mean_of_samples'] - allr.loc[gr, 'pcc_mean_of_samples'], '> 0', allr.loc[g, 'pcc_mean_of_samples'] > allr.loc[gr, 'pcc_mean_of_samples']),
-            ('uncertainty: Spearman(std, |mean - truth|), median image', fams.attrs['spearman_median'], '>= 0.3', fams.attrs['spearman_median'] >= 0.3)]
+            ('uncertainty: Spearman(std, |mean - truth|), median image', fams.attrs['spearman_median'], '>= 0.3', fams.attrs['spearman_median'] >= 0.3),
+            ("uncertainty from the draws' spread alone (no camera noise), median image", fams.attrs['spread_median'], '(beside)', True)]
     rows += [(f'train wall time, s: {k}', v, '', True) for k, v in times.items()]
     return pd.DataFrame(rows, columns=['check', 'value', 'target', 'pass'])
 
@@ -147,7 +161,6 @@ def figures(a):
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     from protloc.data import read_image_list, read_fov, load_theta
     from protloc.dataset import normalize, show_grid
-    from protloc.checkpoint import load_checkpoint
     from protloc.results import load_models, prediction_and_spread
     from protloc.embed import read_families, plot_theta
     d, files = data(a.proteins, a.size); fam = read_families(files['families']); FIG.mkdir(parents=True, exist_ok=True)
@@ -169,11 +182,21 @@ def figures(a):
     fig, axs = plt.subplots(1, 2, figsize=(11, 4.2))
     plot_theta(load_theta(files['theta_file']), labels, 'random theta', ax=axs[0]); plot_theta(ck['theta'], labels, 'learned theta', ax=axs[1])
     fig.tight_layout(); fig.savefig(FIG/'theta_pca.png', dpi=80); plt.close('all')
-    fig, ax = plt.subplots(figsize=(6, 3.5))
-    for k in MODELS:
-        h = load_checkpoint(CACHE/slug(k)/'last.pth')['history']
-        if k in (REG, 'GAN, learned theta', 'GAN, random theta'): ax.plot([x['epoch'] + 1 for x in h], [x['pcc'] for x in h], 'o-', ms=3, label=k)
-    ax.set_xlabel('epoch'); ax.set_ylabel('validation PCC (crops)'); ax.legend(fontsize=8); fig.tight_layout(); fig.savefig(FIG/'pcc_vs_epoch.png', dpi=80)
+    epoch_curves(FIG/'pcc_vs_epoch.png')
+
+def epoch_curves(path):
+    "Validation PCC per epoch (the regression's prediction, each GAN's sample) and the GAN samples' sharpness per epoch, from log.csv."
+    import matplotlib.pyplot as plt
+    fig, axs = plt.subplots(1, 2, figsize=(11, 3.6))
+    for k in CORE:
+        log = pd.read_csv(CACHE/slug(k)/'log.csv'); ep = log.epoch + 1
+        if 'sample_pcc' not in log: axs[0].plot(ep, log.pcc, 'o-', ms=3, label=k); continue
+        axs[0].plot(ep, log.sample_pcc, 'o-', ms=3, label=f'{k} (one sample)')
+        axs[1].plot(ep, log.sample_sharpness, 'o-', ms=3, label=f'{k} (one sample)')
+    axs[1].axhspan(0.8, 1.25, color='g', alpha=.1, label="the truth's (0.8-1.25)")
+    axs[0].set_ylabel('validation PCC (crops)'); axs[1].set_ylabel('sharpness / truth (crops)')
+    for ax in axs: ax.set_xlabel('epoch'); ax.legend(fontsize=8)
+    fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__)
@@ -188,8 +211,10 @@ if __name__ == '__main__':
     ap.add_argument('--ablations', action='store_true', help='also the ablation rows (one lever changed each; on a GPU machine with --jobs 8)')
     ap.add_argument('--only', default=None, help='model names separated by | (default: all)'); ap.add_argument('--one', default=None, help=argparse.SUPPRESS); ap.add_argument('--score_only', action='store_true')
     ap.add_argument('--score_part', default=None, help=argparse.SUPPRESS)
-    a = ap.parse_args()
+    ap.add_argument('--generator', default='protloc', choices=['protloc', 'othergen'], help="whose synthetic images: protloc's own or bench/othergen.py's")
+    a = ap.parse_args(); GENERATOR = a.generator
     torch.set_num_threads(a.threads)
+    if a.generator != 'protloc' and not a.out: CACHE, OUT, FIG = CACHE.parent/f'science_{a.generator}', OUT/a.generator, FIG/a.generator  # not the reference's
     if a.out: CACHE, OUT, FIG = Path(a.out)/'cache', Path(a.out), Path(a.out)/'figures'
     if a.cache: CACHE = Path(a.cache)
     if a.ablations: MODELS.update(ABLATIONS)
@@ -209,13 +234,16 @@ if __name__ == '__main__':
     scores = score_all(a); theta = theta_table(a)
     fams = family_table(scores)
     if not all(k in MODELS for k in CORE):   # a partial run (--only): its tables, no checks or figures
-        OUT.mkdir(parents=True, exist_ok=True); fams.to_csv(OUT/'families.csv', index=False, float_format='%.4f')
+        OUT.mkdir(parents=True, exist_ok=True); fams.to_csv(OUT/'families.csv', index=False, float_format='%.4f'); scores.to_csv(OUT/'scores.csv', index=False)
         theta.to_csv(OUT/'theta.csv', index=False, float_format='%.4f'); print(fams.round(3).to_string(index=False), theta.round(3).to_string(index=False)); sys.exit()
-    fams.attrs['spearman_median'] = float(scores[scores.model == 'GAN, learned theta'].uncertainty_spearman.median())
+    g = scores[scores.model == 'GAN, learned theta']
+    fams.attrs['spearman_median'], fams.attrs['spread_median'] = float(g.uncertainty_spearman.median()), float(g.uncertainty_spearman_spread.median())
     chk = checks(fams, theta, times)
     OUT.mkdir(parents=True, exist_ok=True)
     scores.to_csv(OUT/'scores.csv', index=False); fams.to_csv(OUT/'families.csv', index=False, float_format='%.4f')
     chk.to_csv(OUT/'checks.csv', index=False, float_format='%.4f'); theta.to_csv(OUT/'theta.csv', index=False, float_format='%.4f')
+    (OUT/'logs').mkdir(exist_ok=True)
+    for k in MODELS: shutil.copyfile(CACHE/slug(k)/'log.csv', OUT/'logs'/f'{slug(k)}.csv')   # per-epoch PCC and sample sharpness
     (OUT/'setup.json').write_text(json.dumps(dict(vars(a), device='cuda' if torch.cuda.is_available() else 'cpu', wall_s=round(time.time() - t0),
                                                    torch_threads=a.threads), indent=1))
     figures(a)

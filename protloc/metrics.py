@@ -9,8 +9,9 @@ from skimage.filters import threshold_otsu
 from torchmetrics.functional.image import structural_similarity_index_measure
 
 # %% auto #0
-__all__ = ['METRICS', 'pcc', 'ssim', 'hf_power', 'sharpness', 'protein_mask', 'detail', 'hallucination', 'spill', 'intensity',
-           'score_image', 'nucleus_mask', 'nucleus_share', 'compartment_error', 'sample_stats', 'uncertainty_spearman']
+__all__ = ['METRICS', 'pcc', 'ssim', 'hf_power', 'sharpness', 'batch_sharpness', 'protein_mask', 'detail', 'hallucination',
+           'spill', 'intensity', 'score_image', 'nucleus_mask', 'nucleus_share', 'compartment_error', 'sample_stats',
+           'uncertainty_spearman', 'camera_noise', 'predictive_std']
 
 # %% ../nbs/01a_metrics.ipynb #5cb2a61f
 def pcc(pred, targ):
@@ -35,6 +36,11 @@ def hf_power(img:np.ndarray, # H×W image
 def sharpness(pred:np.ndarray, truth:np.ndarray, cutoff:float=0.125) -> float:
     "High-frequency power of `pred` ÷ that of `truth` (1 = as much fine detail as the real image)."
     return hf_power(pred, cutoff) / max(hf_power(truth, cutoff), 1e-12)
+
+def batch_sharpness(pred, targ, cutoff:float=0.125) -> float:
+    "`sharpness` of a batch (N×1×H×W tensors): the predictions' summed high-frequency power ÷ the targets'."
+    p, t = (a.detach().float().cpu().numpy().reshape(-1, *a.shape[-2:]) for a in (pred, targ))
+    return sum(hf_power(x, cutoff) for x in p) / max(sum(hf_power(x, cutoff) for x in t), 1e-12)
 
 # %% ../nbs/01a_metrics.ipynb #5fafbce0
 def protein_mask(truth:np.ndarray, sigma:float=2., grow:int=3) -> np.ndarray:
@@ -107,3 +113,33 @@ def uncertainty_spearman(std:np.ndarray, mean:np.ndarray, truth:np.ndarray, stri
     from scipy.stats import spearmanr
     s, e = std[::stride, ::stride].ravel(), np.abs(mean - truth)[::stride, ::stride].ravel()
     return float(spearmanr(s, e)[0]) if s.std() > 0 and e.std() > 0 else 0.
+
+# %% ../nbs/01a_metrics.ipynb #c91f18cc
+def camera_noise(truths, # normalized protein images, each H×W (training images)
+                 sigma:float=1., # blur whose residual carries the noise, pixels
+                 bins:int=16) -> dict: # intensity bins of the fit
+    "The camera's noise, var = a + b·intensity (Poisson–Gaussian), fitted to the fine residual (image − its blur) of `truths`."
+    c = 4 * int(np.ceil(sigma)); g = np.zeros((2 * c + 1,) * 2); g[c, c] = 1; g = ndimage.gaussian_filter(g, sigma)
+    keep = 1 - 2 * g[c, c] + (g ** 2).sum()   # the share of white noise's variance left in the residual
+    x, r2 = [], []
+    for t in truths:
+        t = np.asarray(t, np.float32); s = ndimage.gaussian_filter(t, sigma)
+        x.append(s[::2, ::2].ravel()); r2.append(((t - s)[::2, ::2] ** 2).ravel())   # every other pixel is plenty
+    x, r2 = np.concatenate(x), np.concatenate(r2)
+    edges = np.unique(np.quantile(x, np.linspace(0, 1, bins + 1)))
+    idx = np.clip(np.searchsorted(edges, x, 'right') - 1, 0, len(edges) - 2)
+    xs = np.array([np.median(x[idx == k]) for k in range(len(edges) - 1)])
+    vs = np.array([np.median(r2[idx == k]) for k in range(len(edges) - 1)]) / 0.455 / keep   # median of χ²₁ = 0.455
+    if len(xs) < 2: return dict(a=float(np.median(r2)) / 0.455 / keep, b=0.)   # a flat image: one level, no slope
+    b, a = np.polyfit(xs, vs, 1)
+    return dict(a=float(max(a, 0.)), b=float(max(b, 0.)))
+
+# %% ../nbs/01a_metrics.ipynb #f7fb7d4a
+def predictive_std(spread:np.ndarray, # H×W std of the K draws
+                   mean:np.ndarray, # H×W mean of the K draws
+                   noise:dict|None=None, # `camera_noise` of the training images (None: the draws' spread alone)
+                   sigma:float=1.) -> np.ndarray: # pool the draws' variance over this many pixels (0: none)
+    "Per-pixel std of what an image could show: the draws' spread (what the model is unsure of) and the camera's noise at the mean's intensity."
+    v = ndimage.gaussian_filter(spread.astype(np.float32) ** 2, sigma) if sigma else spread.astype(np.float32) ** 2
+    if noise: v = v + noise['a'] + noise['b'] * np.clip(mean, 0, None)
+    return np.sqrt(v)

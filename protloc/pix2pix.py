@@ -11,7 +11,7 @@ import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
 from fastcore.foundation import L
-from fastai.learner import Learner
+from fastai.learner import Learner, Metric
 from fastai.callback.core import Callback, CancelFitException
 from fastai.callback.schedule import ParamScheduler, SchedNo, SchedLin, combine_scheds
 from fastai.optimizer import OptimWrapper
@@ -20,15 +20,15 @@ from fastai.losses import L1LossFlat
 from fastai.torch_core import num_distrib, params, rank_distrib
 from .data import load_theta
 from .dataset import ProteinDataLoaders, show_grid
-from .metrics import pcc, ssim
+from .metrics import batch_sharpness, camera_noise, pcc, ssim
 from .unet import ProteinUNet, sampling
 from .checkpoint import CheckpointCB, ResumableCSVLogger, bare_model, build_model, load_checkpoint, plain_state, restore_training
 from .train import cpu_speedups, distributed, gpu_speedups, predict_grid, same_proteins, train_dls, train_regression
 
 # %% auto #0
 __all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'standardize', 'pix2pix_generator', 'PatchDiscriminator', 'receptive_field', 'PatchGANLoss',
-           'pix2pix_adam', 'average_over_processes', 'Pix2PixCallback', 'SamplesCallback', 'gan_learner',
-           'plot_gan_history', 'train_gan', 'train_main']
+           'pix2pix_adam', 'average_over_processes', 'gaussian_blur', 'Pix2PixCallback', 'SamplesCallback',
+           'SampleMetric', 'fit_camera', 'gan_learner', 'plot_gan_history', 'train_gan', 'train_main']
 
 # %% ../nbs/05_pix2pix.ipynb #55a8158d
 BG_LOGIT = -3.5   # sigmoid(-3.5) = 0.03: the background of a percentile-normalized image (median ~0.01-0.03)
@@ -108,6 +108,15 @@ def average_over_processes(tensors:list):
     n = torch.distributed.get_world_size()
     for t in tensors: torch.distributed.all_reduce(t); t /= n
 
+# %% ../nbs/05_pix2pix.ipynb #cbce758d
+def gaussian_blur(x:torch.Tensor, # N×1×H×W
+                  sigma:float) -> torch.Tensor: # N×1×H×W, borders reflected
+    "Separable Gaussian blur of a batch of one-channel images (differentiable)."
+    r = max(1, int(3 * sigma + 0.5)); k = torch.exp(-0.5 * (torch.arange(-r, r + 1, device=x.device, dtype=x.dtype) / sigma) ** 2)
+    k = k / k.sum()
+    x = F.conv2d(F.pad(x, (r, r, 0, 0), mode='reflect'), k.view(1, 1, 1, -1))
+    return F.conv2d(F.pad(x, (0, 0, r, r), mode='reflect'), k.view(1, 1, -1, 1))
+
 # %% ../nbs/05_pix2pix.ipynb #4ed5828d
 class Pix2PixCallback(Callback):
     "Pix2Pix's critic step and generator loss on a fastai `Learner` whose model is the generator; holds the critic."
@@ -115,8 +124,10 @@ class Pix2PixCallback(Callback):
     def __init__(self, critic:PatchDiscriminator, # the second player
                  lambda_l1:float=100., # weight of the L1 term
                  gan_mode:str='vanilla', # 'vanilla' or 'lsgan'
-                 resume:dict|None=None): # checkpoint being resumed (critic optimizer state, loss history)
+                 resume:dict|None=None, # checkpoint being resumed (critic optimizer state, loss history)
+                 l1_blur:float=0.): # compare blurred images in the L1 term (σ px): L1 keeps the amount, the critic the texture
         self.critic, self.lambda_l1, self.gan_loss, self.resume = critic, lambda_l1, PatchGANLoss(gan_mode), resume
+        self.l1_blur = resume.get('l1_blur', 0.) if resume else l1_blur
         self.losses_D = list(resume['losses_D']) if resume else []
         self.losses_G = list(resume['losses_G']) if resume else []
         self.d_opt, self.sum_D, self.sum_G, self.n = None, 0., 0., 0
@@ -157,6 +168,7 @@ def after_loss(self:Pix2PixCallback):
     lg = self.gan_loss(self.judge(x, self.pred, pid), True)
     noise = bare_model(self.model).unet.noise   # with per-pixel noise, L1 pulls the mean and the critic judges the sample
     l1 = self.learn.loss_grad if noise is None else self.learn.loss_func(noise.mean, *self.yb)
+    if self.l1_blur: l1 = F.l1_loss(*(gaussian_blur(a.float(), self.l1_blur) for a in ((self.pred if noise is None else noise.mean), self.yb[0])))
     self.learn.loss_grad = self.lambda_l1 * l1 + lg
     self.loss_G = lg.detach()
     vals = torch.stack([self.loss_D, self.loss_G, self.learn.loss.detach()]).float().cpu()
@@ -189,7 +201,7 @@ def state(self:Pix2PixCallback, learn=None) -> dict:
     c = self.critic
     return dict(critic={k: v.detach().cpu() for k, v in c.state_dict().items()}, critic_config=dict(c.config),
                 d_opt=plain_state(self.d_opt.state_dict()), losses_D=self.losses_D, losses_G=self.losses_G,
-                lambda_l1=self.lambda_l1, gan_mode=self.gan_loss.mode)
+                lambda_l1=self.lambda_l1, gan_mode=self.gan_loss.mode, l1_blur=self.l1_blur)
 
 @patch
 def mean_loss(self:Pix2PixCallback, who:str) -> float:
@@ -216,6 +228,27 @@ class SamplesCallback(Callback):
                   path=self.out_dir/f'epoch_{self.epoch:03d}.png')
         plt.close('all')
 
+# %% ../nbs/05_pix2pix.ipynb #b4982ed2
+class SampleMetric(Metric):
+    "`func(sample, target)` over the validation batches, on one draw of the generator (dropout on, as it paints)."
+    def __init__(self, func, # (N×1×H×W sample, target) -> float
+                 name:str): self.func, self._name = func, name
+    def reset(self): self.total, self.count = 0., 0
+    def accumulate(self, learn):
+        g = bare_model(learn.model)
+        with torch.no_grad(): s = sampling(g)(*learn.xb)
+        sampling(g, False); n = len(learn.yb[0])
+        self.total += float(self.func(s, learn.yb[0])) * n; self.count += n
+    value = property(lambda self: self.total / self.count if self.count else None)
+    name = property(lambda self: self._name)
+
+# %% ../nbs/05_pix2pix.ipynb #e17dcbdc
+def fit_camera(ds, # a `ProteinDataset` (the training images)
+               n:int=16) -> dict: # images used, spread over the set
+    "`camera_noise` of the protein channel of up to `n` of `ds`'s images: the noise a GAN's uncertainty map adds to its draws' spread."
+    if not hasattr(ds, 'image'): return None   # not images read from files (a test's tensors): no camera to know
+    return camera_noise([ds.image(int(i))[1] for i in np.unique(np.linspace(0, len(ds) - 1, min(n, len(ds))).round())])
+
 # %% ../nbs/05_pix2pix.ipynb #085a4863
 def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
                 theta:torch.Tensor|None=None, # (n_proteins, dim) theta conditioning the generator (None when resuming)
@@ -227,26 +260,28 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
                 ndf:int=64, # critic width
                 n_layers:int=3, # critic depth (3: 70×70 patches)
                 resume:dict|None=None, # a GAN checkpoint to continue from
+                l1_blur:float=0., # the L1 term compares images blurred by this σ (px; 0: Pix2Pix's pixel L1)
                 **unet_kwargs): # generator: depth, wf, ...
-    "A fastai `Learner` training the Pix2Pix generator, with the critic in its `Pix2PixCallback`; L1, PCC, SSIM and both players' losses logged."
+    "A fastai `Learner` training the Pix2Pix generator, with the critic in its `Pix2PixCallback`; L1, PCC, SSIM, one sample's PCC and sharpness, both players' losses logged."
     if resume is not None:
         same_proteins(resume, dls)
         gen, critic = ProteinUNet(**resume['config']), PatchDiscriminator(**resume['critic_config'])
         critic.load_state_dict(resume['critic'])
-        lambda_l1, gan_mode = resume['lambda_l1'], resume['gan_mode']
+        lambda_l1, gan_mode, camera = resume['lambda_l1'], resume['gan_mode'], resume.get('camera_noise')
     else:
+        camera = fit_camera(dls.train_ds)   # kept in the checkpoint for the uncertainty map
         if theta.shape[0] != len(dls.proteins): raise ProtlocError(f'theta has {theta.shape[0]} rows for {len(dls.proteins)} proteins')
         gen = pix2pix_generator(theta, cond, finetune_theta, **unet_kwargs)
         critic = PatchDiscriminator(theta.shape[1], ndf=ndf, n_layers=n_layers)
-    p2p = Pix2PixCallback(critic, lambda_l1, gan_mode, resume)
+    p2p = Pix2PixCallback(critic, lambda_l1, gan_mode, resume, l1_blur)
     cbs = [p2p]
     if out_dir is not None and rank_distrib() == 0:   # one process writes the files
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         cbs += [ResumableCSVLogger('log.csv', append=resume is not None, upto=resume and resume['epoch']),
-                CheckpointCB(out_dir, 'gan', resume=resume, extra=p2p.state), SamplesCallback(Path(out_dir)/'samples')]
+                CheckpointCB(out_dir, 'gan', resume=resume, extra=lambda l: {**p2p.state(l), 'camera_noise': camera}), SamplesCallback(Path(out_dir)/'samples')]
     learn = Learner(dls, gen, loss_func=L1LossFlat(), opt_func=pix2pix_adam, lr=2e-4, wd=0., splitter=lambda m: [params(m)],
-                    cbs=cbs, path=out_dir or '.', metrics=[AvgMetric(pcc), AvgMetric(ssim), ValueMetric(lambda: p2p.mean_loss('D'), 'loss_D'),
-                                                           ValueMetric(lambda: p2p.mean_loss('G'), 'loss_G')])
+                    cbs=cbs, path=out_dir or '.', metrics=[AvgMetric(pcc), AvgMetric(ssim), SampleMetric(pcc, 'sample_pcc'),
+                    SampleMetric(batch_sharpness, 'sample_sharpness'), ValueMetric(lambda: p2p.mean_loss('D'), 'loss_D'), ValueMetric(lambda: p2p.mean_loss('G'), 'loss_G')])
     if resume is not None: restore_training(learn, resume)
     return learn
 
@@ -288,7 +323,7 @@ def train_gan(img_dir, img_list, protein_list, # image folder, image list, prote
               num_threads:int=2, epochs:int=10, bs:int=16, size:int=128, lr:float=2e-4, seed:int=0, crops_per_image:int=4,
               cond:str='bottleneck', depth:int=4, wf:int=5, up_mode:str='upsample', noise:bool=False, raw_theta:bool=False, # the generator
               dropout:float=0.3, dropout_levels:int=3, # the generator's decoder dropout (see `CondUNet`; Pix2Pix: 0.5)
-              lambda_l1:float=100., gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, # see `gan_learner`
+              lambda_l1:float=100., gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, l1_blur:float=0., # see `gan_learner`
               resume:bool=False, # continue from OUT_DIR/last.pth
               compile:bool=False, # GPU: torch.compile both players
               fp32:bool=False): # CPU: no bf16 autocast
@@ -303,8 +338,8 @@ def train_gan(img_dir, img_list, protein_list, # image folder, image list, prote
     theta = load_theta(theta_file, len(dls.proteins))
     if ck and theta.shape != ck['theta'].shape:
         raise ProtlocError(f'{theta_file}: theta is {tuple(theta.shape)} but {out/"last.pth"} was trained with {tuple(ck["theta"].shape)}')
-    learn = gan_learner(dls, theta, out, cond, finetune_theta, lambda_l1, gan_mode, n_layers=n_layers, resume=ck, depth=depth, wf=wf,
-                        up_mode=up_mode, noise=noise, raw_theta=raw_theta, dropout=dropout, dropout_levels=dropout_levels)
+    learn = gan_learner(dls, theta, out, cond, finetune_theta, lambda_l1, gan_mode, n_layers=n_layers, resume=ck, l1_blur=l1_blur,
+                        depth=depth, wf=wf, up_mode=up_mode, noise=noise, raw_theta=raw_theta, dropout=dropout, dropout_levels=dropout_levels)
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
     if gpu_speedups(learn, compile, fp16=False): learn.pix2pix.critic.to(memory_format=torch.channels_last)

@@ -14,6 +14,7 @@ from fastai.torch_core import default_device
 from .dataset import NORM, norm_stats, normalize, normalize_part, show_grid
 from .unet import ProteinUNet, pad_to, sampling
 from .checkpoint import build_model, load_checkpoint
+from .metrics import predictive_std
 
 # %% auto #0
 __all__ = ['tile_starts', 'blend_window', 'forward_proteins', 'trim_heap', 'predict_fov', 'find_images', 'predict_jobs',
@@ -168,13 +169,14 @@ def paint(model, # from `build_model`
 # %% ../nbs/03b_own_images.ipynb #e0b92d00
 def prediction_channels(p:np.ndarray, # P×H×W, or P×K×H×W with samples
                         names:list, # the P protein names
-                        samples:int=1, raw:bool=False # K, and whether to keep the draws
+                        samples:int=1, raw:bool=False, # K, and whether to keep the draws
+                        camera:dict|None=None # the checkpoint's `camera_noise`: the std is `predictive_std` (None: the draws' spread)
                        ) -> tuple: # (H×W or C×H×W array, channel labels or None)
     "The array and channel labels of one output file."
     one, hw = len(names) == 1, p.shape[-2:]
     if samples == 1: return (p[0], None) if one else (p, list(names))
     if raw: kinds, q = [f'sample {k}' for k in range(samples)], p
-    else: kinds, q = ['mean', 'std'], np.stack([p.mean(1), p.std(1)], 1)
+    else: kinds, q = ['mean', 'std'], np.stack([np.stack([m, predictive_std(s, m, camera)]) for m, s in zip(p.mean(1), p.std(1))])
     return q.reshape(-1, *hw), kinds if one else [f'{n} {k}' for n in names for k in kinds]
 
 def write_prediction(dst, # .tif to write
@@ -205,7 +207,7 @@ def paint_file(model, ck:dict, path, dst, names:list, nucleus_channel:int=0, pix
         print(f"protloc_predict: warning: {path}: no pixel size in its tags; taken as the model's {ck['pixel_size']} µm (else give --pixel_size)", file=sys.stderr)
         px = ck['pixel_size']
     p = paint(model, ck, nuc, [ck['proteins'][n] for n in names], px, samples, tile, bf16)
-    write_prediction(dst, *prediction_channels(p, names, samples, raw_samples), px)
+    write_prediction(dst, *prediction_channels(p, names, samples, raw_samples, ck.get('camera_noise')), px)
     return px
 
 # %% ../nbs/03b_own_images.ipynb #2a83e95e

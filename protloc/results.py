@@ -12,7 +12,7 @@ import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
 from .dataset import GREEN, NORM, normalize, show_grid
-from .metrics import METRICS, compartment_error, pcc, sample_stats, score_image, sharpness, uncertainty_spearman
+from .metrics import METRICS, compartment_error, pcc, predictive_std, sample_stats, score_image, sharpness, uncertainty_spearman
 from .checkpoint import build_model, load_checkpoint
 from .predict import find_images, predict_fov, resample
 from .embed import read_families
@@ -62,16 +62,18 @@ def mean_images(rows:list, img_dir, norm:dict=NORM) -> dict:
 def prediction_and_spread(model, ck:dict, # from `load_models`
                           img:np.ndarray, # raw field of view (C×H×W) or nucleus (H×W)
                           pid:int, # protein id to paint
-                          samples:int=8): # GAN draws for the mean and the uncertainty map
+                          samples:int=8, # GAN draws for the mean and the uncertainty map
+                          camera:bool=True): # the std adds the camera's noise (`predictive_std`); False: the draws' spread alone
     "(prediction, mean, std): a regression's prediction; a GAN's is one draw (dropout on, as Pix2Pix paints), with the mean and std of `samples` draws."
     if ck['kind'] != 'gan': return predict_fov(model, img, pid, ck['norm']), None, None
     torch.manual_seed(0)   # the same draws every time: tables and figures are reproducible
     if samples < 2: return predict_fov(model, img, pid, ck['norm'], dropout=True), None, None
     draws = predict_fov(model, img, pid, ck['norm'], samples=samples)
-    return (draws[0], *sample_stats(draws))
+    mean, spread = sample_stats(draws)
+    return draws[0], mean, predictive_std(spread, mean, ck.get('camera_noise')) if camera else spread
 
 # %% ../nbs/06_results.ipynb #f472f29a
-EXTRA = ('compartment_error', 'pcc_mean_of_samples', 'uncertainty_spearman', 'sharpness_mean_of_samples')   # beside `METRICS`; the last three for GANs
+EXTRA = ('compartment_error', 'pcc_mean_of_samples', 'uncertainty_spearman', 'sharpness_mean_of_samples', 'uncertainty_spearman_spread')   # beside `METRICS`; all but the first for GANs
 
 def eval_models(models:dict, # from `load_models`
                 img_dir, # image folder
@@ -96,10 +98,12 @@ def eval_models(models:dict, # from `load_models`
         for name, (m, ck) in models.items():
             pm = ck['proteins']
             if r['protein'] not in pm: continue
-            preds[name], mean, std = prediction_and_spread(m, ck, img, pm[r['protein']], samples)
-            if std is not None:
+            preds[name], mean, spread = prediction_and_spread(m, ck, img, pm[r['protein']], samples, camera=False)
+            if spread is not None:
+                std = predictive_std(spread, mean, ck.get('camera_noise'))
                 extra[name] = dict(pcc_mean_of_samples=float(pcc(*(torch.from_numpy(a)[None] for a in (mean, truth)))),
-                                   uncertainty_spearman=uncertainty_spearman(std, mean, truth), sharpness_mean_of_samples=sharpness(mean, truth))
+                                   uncertainty_spearman=uncertainty_spearman(std, mean, truth), sharpness_mean_of_samples=sharpness(mean, truth),
+                                   uncertainty_spearman_spread=uncertainty_spearman(spread, mean, truth))
                 preds[f'{name} (dropout off)'] = predict_fov(m, img, pm[r['protein']], ck['norm'])   # the smooth prediction
             if shuffle_ids and ck['config'].get('cond') is not None:
                 preds[f'{name} (wrong protein)'] = predict_fov(m, img, pm[wrong[name][r['protein']]], ck['norm'])
