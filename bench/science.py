@@ -81,7 +81,8 @@ def train_one(name, a):
     (CACHE/slug(name)/'train_s.txt').write_text(f'{time.time() - t:.1f}')
 
 COLUMNS = ['model', 'kind', 'family', 'protein', 'path', 'pcc', 'sharpness', 'intensity', 'compartment_error', 'hallucination', 'spill',
-           'pcc_mean_of_samples', 'sharpness_mean_of_samples', 'uncertainty_spearman', 'uncertainty_spearman_spread']   # of scores.csv
+           'pcc_mean_of_samples', 'sharpness_mean_of_samples', 'uncertainty_spearman', 'uncertainty_spearman_spread',
+           'uncertainty_spearman_mean']   # of scores.csv
 
 def score_all(a, names=None):
     "Per (model, held-out image) scores of `protloc.results.eval_models` (the metrics of `protloc.metrics`); `--jobs` processes at once."
@@ -130,7 +131,7 @@ def theta_table(a):
     return pd.DataFrame(out)
 
 METRICS = ['pcc', 'pcc_mean_of_samples', 'sharpness', 'intensity', 'compartment_error', 'hallucination', 'spill', 'uncertainty_spearman',
-           'uncertainty_spearman_spread']
+           'uncertainty_spearman_spread', 'uncertainty_spearman_mean']
 
 def checks(fams, theta, times):
     "The issue's targets, one row each: value, target, pass."
@@ -152,7 +153,8 @@ def checks(fams, theta, times):
             ('compartment error: learned - random theta GAN', allr.loc[g, 'compartment_error'] - allr.loc[gr, 'compartment_error'], '< 0', allr.loc[g, 'compartment_error'] < allr.loc[gr, 'compartment_error']),
             ('mean-of-samples PCC: learned - random theta GAN', allr.loc[g, 'pcc_mean_of_samples'] - allr.loc[gr, 'pcc_mean_of_samples'], '> 0', allr.loc[g, 'pcc_mean_of_samples'] > allr.loc[gr, 'pcc_mean_of_samples']),
             ('uncertainty: Spearman(std, |mean - truth|), median image', fams.attrs['spearman_median'], '>= 0.3', fams.attrs['spearman_median'] >= 0.3),
-            ("uncertainty from the draws' spread alone (no camera noise), median image", fams.attrs['spread_median'], '(beside)', True)]
+            ("uncertainty, the draws' pooled spread alone, median image", fams.attrs['spread_median'], '(beside)', True),
+            ('uncertainty, the mean itself as the std (a baseline), median image', fams.attrs['mean_median'], '(beside)', True)]
     rows += [(f'train wall time, s: {k}', v, '', True) for k, v in times.items()]
     return pd.DataFrame(rows, columns=['check', 'value', 'target', 'pass'])
 
@@ -237,14 +239,16 @@ if __name__ == '__main__':
         OUT.mkdir(parents=True, exist_ok=True); fams.to_csv(OUT/'families.csv', index=False, float_format='%.4f'); scores.to_csv(OUT/'scores.csv', index=False)
         theta.to_csv(OUT/'theta.csv', index=False, float_format='%.4f'); print(fams.round(3).to_string(index=False), theta.round(3).to_string(index=False)); sys.exit()
     g = scores[scores.model == 'GAN, learned theta']
-    fams.attrs['spearman_median'], fams.attrs['spread_median'] = float(g.uncertainty_spearman.median()), float(g.uncertainty_spearman_spread.median())
+    fams.attrs.update({k: float(g[c].median()) for k, c in [('spearman_median', 'uncertainty_spearman'), ('spread_median', 'uncertainty_spearman_spread'),
+                                                             ('mean_median', 'uncertainty_spearman_mean')]})
     chk = checks(fams, theta, times)
     OUT.mkdir(parents=True, exist_ok=True)
     scores.to_csv(OUT/'scores.csv', index=False); fams.to_csv(OUT/'families.csv', index=False, float_format='%.4f')
     chk.to_csv(OUT/'checks.csv', index=False, float_format='%.4f'); theta.to_csv(OUT/'theta.csv', index=False, float_format='%.4f')
     (OUT/'logs').mkdir(exist_ok=True)
     for k in MODELS: shutil.copyfile(CACHE/slug(k)/'log.csv', OUT/'logs'/f'{slug(k)}.csv')   # per-epoch PCC and sample sharpness
-    (OUT/'setup.json').write_text(json.dumps(dict(vars(a), device='cuda' if torch.cuda.is_available() else 'cpu', wall_s=round(time.time() - t0),
+    wall = json.loads((OUT/'setup.json').read_text())['wall_s'] if a.score_only and (OUT/'setup.json').exists() else round(time.time() - t0)
+    (OUT/'setup.json').write_text(json.dumps(dict(vars(a), device='cuda' if torch.cuda.is_available() else 'cpu', wall_s=wall,   # the run that trained
                                                    torch_threads=a.threads), indent=1))
     figures(a)
     pd.set_option('display.width', 250); pd.set_option('display.max_columns', 20)

@@ -11,7 +11,7 @@ from torchmetrics.functional.image import structural_similarity_index_measure
 # %% auto #0
 __all__ = ['METRICS', 'pcc', 'ssim', 'hf_power', 'sharpness', 'batch_sharpness', 'protein_mask', 'detail', 'hallucination',
            'spill', 'intensity', 'score_image', 'nucleus_mask', 'nucleus_share', 'compartment_error', 'sample_stats',
-           'uncertainty_spearman', 'camera_noise', 'predictive_std']
+           'uncertainty_spearman', 'fine_variance', 'predictive_std']
 
 # %% ../nbs/01a_metrics.ipynb #5cb2a61f
 def pcc(pred, targ):
@@ -115,10 +115,10 @@ def uncertainty_spearman(std:np.ndarray, mean:np.ndarray, truth:np.ndarray, stri
     return float(spearmanr(s, e)[0]) if s.std() > 0 and e.std() > 0 else 0.
 
 # %% ../nbs/01a_metrics.ipynb #c91f18cc
-def camera_noise(truths, # normalized protein images, each H×W (training images)
+def fine_variance(truths, # normalized protein images, each H×W (training images)
                  sigma:float=1., # blur whose residual carries the noise, pixels
                  bins:int=16) -> dict: # intensity bins of the fit
-    "The camera's noise, var = a + b·intensity (Poisson–Gaussian), fitted to the fine residual (image − its blur) of `truths`."
+    "Finest-scale variance of `truths`, var = a + b·intensity (photon noise and sub-blur texture), fitted to image − its blur."
     c = 4 * int(np.ceil(sigma)); g = np.zeros((2 * c + 1,) * 2); g[c, c] = 1; g = ndimage.gaussian_filter(g, sigma)
     keep = 1 - 2 * g[c, c] + (g ** 2).sum()   # the share of white noise's variance left in the residual
     x, r2 = [], []
@@ -137,9 +137,9 @@ def camera_noise(truths, # normalized protein images, each H×W (training images
 # %% ../nbs/01a_metrics.ipynb #f7fb7d4a
 def predictive_std(spread:np.ndarray, # H×W std of the K draws
                    mean:np.ndarray, # H×W mean of the K draws
-                   noise:dict|None=None, # `camera_noise` of the training images (None: the draws' spread alone)
+                   fine:dict|None=None, # `fine_variance` of the training images (None: the draws' pooled spread alone)
                    sigma:float=1.) -> np.ndarray: # pool the draws' variance over this many pixels (0: none)
-    "Per-pixel std of what an image could show: the draws' spread (what the model is unsure of) and the camera's noise at the mean's intensity."
+    "Per-pixel std of what an image could show: the draws' pooled spread (what the model is unsure of) and the fine-scale variance at the mean's intensity."
     v = ndimage.gaussian_filter(spread.astype(np.float32) ** 2, sigma) if sigma else spread.astype(np.float32) ** 2
-    if noise: v = v + noise['a'] + noise['b'] * np.clip(mean, 0, None)
+    if fine: v = v + fine['a'] + fine['b'] * np.clip(mean, 0, None)
     return np.sqrt(v)

@@ -20,7 +20,7 @@ from fastai.losses import L1LossFlat
 from fastai.torch_core import num_distrib, params, rank_distrib
 from .data import load_theta
 from .dataset import ProteinDataLoaders, show_grid
-from .metrics import batch_sharpness, camera_noise, pcc, ssim
+from .metrics import batch_sharpness, fine_variance, pcc, ssim
 from .unet import ProteinUNet, sampling
 from .checkpoint import CheckpointCB, ResumableCSVLogger, bare_model, build_model, load_checkpoint, plain_state, restore_training
 from .train import cpu_speedups, distributed, gpu_speedups, predict_grid, same_proteins, train_dls, train_regression
@@ -28,7 +28,7 @@ from .train import cpu_speedups, distributed, gpu_speedups, predict_grid, same_p
 # %% auto #0
 __all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'standardize', 'pix2pix_generator', 'PatchDiscriminator', 'receptive_field', 'PatchGANLoss',
            'pix2pix_adam', 'average_over_processes', 'gaussian_blur', 'Pix2PixCallback', 'SamplesCallback',
-           'SampleMetric', 'fit_camera', 'gan_learner', 'plot_gan_history', 'train_gan', 'train_main']
+           'SampleMetric', 'fit_fine_variance', 'gan_learner', 'plot_gan_history', 'train_gan', 'train_main']
 
 # %% ../nbs/05_pix2pix.ipynb #55a8158d
 BG_LOGIT = -3.5   # sigmoid(-3.5) = 0.03: the background of a percentile-normalized image (median ~0.01-0.03)
@@ -235,19 +235,22 @@ class SampleMetric(Metric):
                  name:str): self.func, self._name = func, name
     def reset(self): self.total, self.count = 0., 0
     def accumulate(self, learn):
-        g = bare_model(learn.model)
-        with torch.no_grad(): s = sampling(g)(*learn.xb)
-        sampling(g, False); n = len(learn.yb[0])
-        self.total += float(self.func(s, learn.yb[0])) * n; self.count += n
+        key = (learn.epoch, learn.iter)
+        if getattr(learn, 'sample_draw', (None,))[0] != key:   # one draw per batch, shared by every SampleMetric
+            g = bare_model(learn.model)
+            with torch.no_grad(): learn.sample_draw = (key, sampling(g)(*learn.xb))
+            sampling(g, False)
+        n = len(learn.yb[0])
+        self.total += float(self.func(learn.sample_draw[1], learn.yb[0])) * n; self.count += n
     value = property(lambda self: self.total / self.count if self.count else None)
     name = property(lambda self: self._name)
 
 # %% ../nbs/05_pix2pix.ipynb #e17dcbdc
-def fit_camera(ds, # a `ProteinDataset` (the training images)
+def fit_fine_variance(ds, # a `ProteinDataset` (the training images)
                n:int=16) -> dict: # images used, spread over the set
-    "`camera_noise` of the protein channel of up to `n` of `ds`'s images: the noise a GAN's uncertainty map adds to its draws' spread."
-    if not hasattr(ds, 'image'): return None   # not images read from files (a test's tensors): no camera to know
-    return camera_noise([ds.image(int(i))[1] for i in np.unique(np.linspace(0, len(ds) - 1, min(n, len(ds))).round())])
+    "`fine_variance` of the protein channel of up to `n` of `ds`'s images: what a GAN's uncertainty map adds to its draws' spread."
+    if not hasattr(ds, 'image'): return None   # not images read from files (a test's tensors): nothing to measure
+    return fine_variance(ds.image(int(i))[1] for i in np.unique(np.linspace(0, len(ds) - 1, min(n, len(ds))).round()))
 
 # %% ../nbs/05_pix2pix.ipynb #085a4863
 def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
@@ -267,10 +270,10 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
         same_proteins(resume, dls)
         gen, critic = ProteinUNet(**resume['config']), PatchDiscriminator(**resume['critic_config'])
         critic.load_state_dict(resume['critic'])
-        lambda_l1, gan_mode, camera = resume['lambda_l1'], resume['gan_mode'], resume.get('camera_noise')
+        lambda_l1, gan_mode, fine = resume['lambda_l1'], resume['gan_mode'], resume.get('fine_variance') or fit_fine_variance(dls.train_ds)
     else:
-        camera = fit_camera(dls.train_ds)   # kept in the checkpoint for the uncertainty map
         if theta.shape[0] != len(dls.proteins): raise ProtlocError(f'theta has {theta.shape[0]} rows for {len(dls.proteins)} proteins')
+        fine = fit_fine_variance(dls.train_ds)   # kept in the checkpoint for the uncertainty map
         gen = pix2pix_generator(theta, cond, finetune_theta, **unet_kwargs)
         critic = PatchDiscriminator(theta.shape[1], ndf=ndf, n_layers=n_layers)
     p2p = Pix2PixCallback(critic, lambda_l1, gan_mode, resume, l1_blur)
@@ -278,7 +281,7 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
     if out_dir is not None and rank_distrib() == 0:   # one process writes the files
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         cbs += [ResumableCSVLogger('log.csv', append=resume is not None, upto=resume and resume['epoch']),
-                CheckpointCB(out_dir, 'gan', resume=resume, extra=lambda l: {**p2p.state(l), 'camera_noise': camera}), SamplesCallback(Path(out_dir)/'samples')]
+                CheckpointCB(out_dir, 'gan', resume=resume, extra=lambda l: {**p2p.state(l), 'fine_variance': fine}), SamplesCallback(Path(out_dir)/'samples')]
     learn = Learner(dls, gen, loss_func=L1LossFlat(), opt_func=pix2pix_adam, lr=2e-4, wd=0., splitter=lambda m: [params(m)],
                     cbs=cbs, path=out_dir or '.', metrics=[AvgMetric(pcc), AvgMetric(ssim), SampleMetric(pcc, 'sample_pcc'),
                     SampleMetric(batch_sharpness, 'sample_sharpness'), ValueMetric(lambda: p2p.mean_loss('D'), 'loss_D'), ValueMetric(lambda: p2p.mean_loss('G'), 'loss_G')])

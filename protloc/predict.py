@@ -170,13 +170,13 @@ def paint(model, # from `build_model`
 def prediction_channels(p:np.ndarray, # P×H×W, or P×K×H×W with samples
                         names:list, # the P protein names
                         samples:int=1, raw:bool=False, # K, and whether to keep the draws
-                        camera:dict|None=None # the checkpoint's `camera_noise`: the std is `predictive_std` (None: the draws' spread)
+                        fine:dict|None=None # the checkpoint's `fine_variance`: the std is `predictive_std` (None: the draws' pooled spread)
                        ) -> tuple: # (H×W or C×H×W array, channel labels or None)
     "The array and channel labels of one output file."
     one, hw = len(names) == 1, p.shape[-2:]
     if samples == 1: return (p[0], None) if one else (p, list(names))
     if raw: kinds, q = [f'sample {k}' for k in range(samples)], p
-    else: kinds, q = ['mean', 'std'], np.stack([np.stack([m, predictive_std(s, m, camera)]) for m, s in zip(p.mean(1), p.std(1))])
+    else: kinds, q = ['mean', 'std'], np.stack([np.stack([m, predictive_std(s, m, fine)]) for m, s in zip(p.mean(1), p.std(1))])
     return q.reshape(-1, *hw), kinds if one else [f'{n} {k}' for n in names for k in kinds]
 
 def write_prediction(dst, # .tif to write
@@ -207,7 +207,7 @@ def paint_file(model, ck:dict, path, dst, names:list, nucleus_channel:int=0, pix
         print(f"protloc_predict: warning: {path}: no pixel size in its tags; taken as the model's {ck['pixel_size']} µm (else give --pixel_size)", file=sys.stderr)
         px = ck['pixel_size']
     p = paint(model, ck, nuc, [ck['proteins'][n] for n in names], px, samples, tile, bf16)
-    write_prediction(dst, *prediction_channels(p, names, samples, raw_samples, ck.get('camera_noise')), px)
+    write_prediction(dst, *prediction_channels(p, names, samples, raw_samples, ck.get('fine_variance')), px)
     return px
 
 # %% ../nbs/03b_own_images.ipynb #2a83e95e

@@ -18,8 +18,8 @@ from .predict import find_images, predict_fov, resample
 from .embed import read_families
 
 # %% auto #0
-__all__ = ['EXTRA', 'load_models', 'wrong_ids', 'center_crop', 'mean_images', 'prediction_and_spread', 'eval_models', 'summarize',
-           'results_grid', 'write_metrics', 'eval_main', 'Explorer', 'explore']
+__all__ = ['EXTRA', 'load_models', 'wrong_ids', 'center_crop', 'mean_images', 'prediction_and_spread', 'sample_scores',
+           'eval_models', 'summarize', 'results_grid', 'write_metrics', 'eval_main', 'Explorer', 'explore']
 
 # %% ../nbs/06_results.ipynb #32b9162a
 def load_models(paths) -> dict:
@@ -63,18 +63,29 @@ def prediction_and_spread(model, ck:dict, # from `load_models`
                           img:np.ndarray, # raw field of view (C×H×W) or nucleus (H×W)
                           pid:int, # protein id to paint
                           samples:int=8, # GAN draws for the mean and the uncertainty map
-                          camera:bool=True): # the std adds the camera's noise (`predictive_std`); False: the draws' spread alone
+                          fine:bool=True): # the std adds the fine-scale variance (`predictive_std`); False: the draws' raw spread
     "(prediction, mean, std): a regression's prediction; a GAN's is one draw (dropout on, as Pix2Pix paints), with the mean and std of `samples` draws."
     if ck['kind'] != 'gan': return predict_fov(model, img, pid, ck['norm']), None, None
     torch.manual_seed(0)   # the same draws every time: tables and figures are reproducible
     if samples < 2: return predict_fov(model, img, pid, ck['norm'], dropout=True), None, None
     draws = predict_fov(model, img, pid, ck['norm'], samples=samples)
     mean, spread = sample_stats(draws)
-    return draws[0], mean, predictive_std(spread, mean, ck.get('camera_noise')) if camera else spread
+    return draws[0], mean, predictive_std(spread, mean, ck.get('fine_variance')) if fine else spread
 
 # %% ../nbs/06_results.ipynb #f472f29a
-EXTRA = ('compartment_error', 'pcc_mean_of_samples', 'uncertainty_spearman', 'sharpness_mean_of_samples', 'uncertainty_spearman_spread')   # beside `METRICS`; all but the first for GANs
+EXTRA = ('compartment_error', 'pcc_mean_of_samples', 'uncertainty_spearman', 'sharpness_mean_of_samples', 'uncertainty_spearman_spread',
+         'uncertainty_spearman_mean')   # beside `METRICS`; all but the first for GANs
 
+def sample_scores(mean:np.ndarray, spread:np.ndarray, truth:np.ndarray, # a GAN's draws' mean and raw spread, the truth (H×W)
+                  fine:dict|None=None) -> dict: # the checkpoint's `fine_variance`
+    "A GAN's `EXTRA` scores: mean-of-samples PCC and sharpness; how well the predictive std, the draws' spread alone and the mean itself rank the error."
+    rho = lambda sd: uncertainty_spearman(sd, mean, truth)
+    return dict(pcc_mean_of_samples=float(pcc(*(torch.from_numpy(a)[None] for a in (mean, truth)))), sharpness_mean_of_samples=sharpness(mean, truth),
+                uncertainty_spearman=rho(predictive_std(spread, mean, fine)), uncertainty_spearman_spread=rho(predictive_std(spread, mean)),
+                uncertainty_spearman_mean=rho(mean))   # the last: a std that is just the mean, the baseline
+
+
+# %% ../nbs/06_results.ipynb #ac9df2e7
 def eval_models(models:dict, # from `load_models`
                 img_dir, # image folder
                 rows:list, # image-list rows to score (held-out images)
@@ -98,12 +109,9 @@ def eval_models(models:dict, # from `load_models`
         for name, (m, ck) in models.items():
             pm = ck['proteins']
             if r['protein'] not in pm: continue
-            preds[name], mean, spread = prediction_and_spread(m, ck, img, pm[r['protein']], samples, camera=False)
+            preds[name], mean, spread = prediction_and_spread(m, ck, img, pm[r['protein']], samples, fine=False)
             if spread is not None:
-                std = predictive_std(spread, mean, ck.get('camera_noise'))
-                extra[name] = dict(pcc_mean_of_samples=float(pcc(*(torch.from_numpy(a)[None] for a in (mean, truth)))),
-                                   uncertainty_spearman=uncertainty_spearman(std, mean, truth), sharpness_mean_of_samples=sharpness(mean, truth),
-                                   uncertainty_spearman_spread=uncertainty_spearman(spread, mean, truth))
+                extra[name] = sample_scores(mean, spread, truth, ck.get('fine_variance'))
                 preds[f'{name} (dropout off)'] = predict_fov(m, img, pm[r['protein']], ck['norm'])   # the smooth prediction
             if shuffle_ids and ck['config'].get('cond') is not None:
                 preds[f'{name} (wrong protein)'] = predict_fov(m, img, pm[wrong[name][r['protein']]], ck['norm'])
