@@ -116,8 +116,8 @@ def uncertainty_spearman(std:np.ndarray, mean:np.ndarray, truth:np.ndarray, stri
 
 # %% ../nbs/01a_metrics.ipynb #c91f18cc
 def fine_variance(truths, # normalized protein images, each H×W (training images)
-                 sigma:float=1., # blur whose residual carries the noise, pixels
-                 bins:int=16) -> dict: # intensity bins of the fit
+                  sigma:float=1., # blur whose residual carries the noise, pixels
+                  bins:int=16) -> dict: # intensity bins of the fit
     "Finest-scale variance of `truths`, var = a + b·intensity (photon noise and sub-blur texture), fitted to image − its blur."
     c = 4 * int(np.ceil(sigma)); g = np.zeros((2 * c + 1,) * 2); g[c, c] = 1; g = ndimage.gaussian_filter(g, sigma)
     keep = 1 - 2 * g[c, c] + (g ** 2).sum()   # the share of white noise's variance left in the residual
@@ -128,8 +128,9 @@ def fine_variance(truths, # normalized protein images, each H×W (training image
     x, r2 = np.concatenate(x), np.concatenate(r2)
     edges = np.unique(np.quantile(x, np.linspace(0, 1, bins + 1)))
     idx = np.clip(np.searchsorted(edges, x, 'right') - 1, 0, len(edges) - 2)
-    xs = np.array([np.median(x[idx == k]) for k in range(len(edges) - 1)])
-    vs = np.array([np.median(r2[idx == k]) for k in range(len(edges) - 1)]) / 0.455 / keep   # median of χ²₁ = 0.455
+    masks = [idx == k for k in range(len(edges) - 1)]
+    xs = np.array([np.median(x[m]) for m in masks])
+    vs = np.array([np.median(r2[m]) for m in masks]) / 0.455 / keep   # median of χ²₁ = 0.455
     if len(xs) < 2: return dict(a=float(np.median(r2)) / 0.455 / keep, b=0.)   # a flat image: one level, no slope
     b, a = np.polyfit(xs, vs, 1)
     return dict(a=float(max(a, 0.)), b=float(max(b, 0.)))

@@ -166,9 +166,10 @@ def after_loss(self:Pix2PixCallback):
     if not self.training: return
     x, pid = self.xb
     lg = self.gan_loss(self.judge(x, self.pred, pid), True)
-    noise = bare_model(self.model).unet.noise   # with per-pixel noise, L1 pulls the mean and the critic judges the sample
-    l1 = self.learn.loss_grad if noise is None else self.learn.loss_func(noise.mean, *self.yb)
-    if self.l1_blur: l1 = F.l1_loss(*(gaussian_blur(a.float(), self.l1_blur) for a in ((self.pred if noise is None else noise.mean), self.yb[0])))
+    noise = bare_model(self.model).unet.noise
+    out = self.pred if noise is None else noise.mean   # with per-pixel noise, L1 pulls the mean and the critic judges the sample
+    if self.l1_blur: l1 = F.l1_loss(*(gaussian_blur(a.float(), self.l1_blur) for a in (out, self.yb[0])))
+    else: l1 = self.learn.loss_grad if noise is None else self.learn.loss_func(out, *self.yb)
     self.learn.loss_grad = self.lambda_l1 * l1 + lg
     self.loss_G = lg.detach()
     vals = torch.stack([self.loss_D, self.loss_G, self.learn.loss.detach()]).float().cpu()
@@ -247,7 +248,7 @@ class SampleMetric(Metric):
 
 # %% ../nbs/05_pix2pix.ipynb #e17dcbdc
 def fit_fine_variance(ds, # a `ProteinDataset` (the training images)
-               n:int=16) -> dict: # images used, spread over the set
+                      n:int=16) -> dict: # images used, spread over the set
     "`fine_variance` of the protein channel of up to `n` of `ds`'s images: what a GAN's uncertainty map adds to its draws' spread."
     if not hasattr(ds, 'image'): return None   # not images read from files (a test's tensors): nothing to measure
     return fine_variance(ds.image(int(i))[1] for i in np.unique(np.linspace(0, len(ds) - 1, min(n, len(ds))).round()))
