@@ -28,6 +28,7 @@ ABLATIONS = {   # one lever changed per row (`--ablations`; an 'epochs' entry ov
     'regression, lr 1e-2': ('reg', dict(lr=1e-2)),
     'regression, rows N(0,1), transposed convs (before)': ('reg', dict(emb_std=1., up_mode='upconv')),
     'regression, FiLM at the last stage only': ('reg', dict(film_levels=1)),   # issue 13: the trunk runs once for all proteins
+    'regression, no texture target': ('reg', dict(texture_weight=0.)),   # the seed's squared loss on the image alone
     'GAN, learned theta, dropout 0.2': ('gan', dict(theta='learned', dropout=0.2)),
     'GAN, learned theta, dropout 0.5 (Pix2Pix)': ('gan', dict(theta='learned', dropout=0.5)),
     'GAN, random theta, dropout 0.5 (Pix2Pix)': ('gan', dict(theta='random', dropout=0.5)),

@@ -108,15 +108,16 @@ class CheckpointCB(TrackerCallback):
 
 # %% ../nbs/02a_checkpoint.ipynb #c5686c3b
 class ResumableCSVLogger(CSVLogger):
-    "fastai's `CSVLogger`; when appending to a resumed run's log it adds rows only (no second header, no skipped epochs)."
+    "fastai's `CSVLogger`; appending to a resumed run's log it adds rows only (no second header, no skipped epochs), under this run's columns."
     def __init__(self, fname='log.csv', append=False, upto:int|None=None): # resuming: keep rows of epochs <= `upto` only
         super().__init__(fname, append); self.upto = upto
     def before_fit(self):
         p = self.path/self.fname
         if not (self.append and p.exists() and p.stat().st_size): return super().before_fit()
-        if self.upto is not None:   # a run killed between logging an epoch and checkpointing it logged one row too many
-            head, *rows = p.read_text().splitlines(keepends=True)
-            with atomic_write(p) as f: f.write(head + ''.join(r for r in rows if int(r.split(',')[0]) <= self.upto))
+        (head, *rows), new = p.read_text().splitlines(), list(self.recorder.metric_names)
+        old = head.split(',')   # an older version may have logged fewer metrics: its rows get empty cells for the new ones
+        rows = [r.split(',') for r in rows if self.upto is None or int(r.split(',')[0]) <= self.upto]   # a run killed between logging an epoch and checkpointing it logged one row too many
+        with atomic_write(p) as f: f.write('\n'.join([','.join(new)] + [','.join(r[old.index(c)] if c in old else '' for c in new) for r in rows]) + '\n')
         self.file = p.open('a')
         self.old_logger, self.learn.logger = self.logger, self._write_line
     def _write_line(self, log):

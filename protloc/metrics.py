@@ -3,7 +3,7 @@
 # %% ../nbs/01a_metrics.ipynb #f3ae6cf1
 from __future__ import annotations
 from .core import ProtlocError  # first: it quiets a torch import warning
-import numpy as np, torch
+import numpy as np, torch, torch.nn.functional as F
 from scipy import ndimage
 from skimage.filters import threshold_otsu
 from torchmetrics.functional.image import structural_similarity_index_measure
@@ -11,7 +11,7 @@ from torchmetrics.functional.image import structural_similarity_index_measure
 # %% auto #0
 __all__ = ['METRICS', 'pcc', 'ssim', 'hf_power', 'sharpness', 'batch_sharpness', 'protein_mask', 'detail', 'hallucination',
            'spill', 'intensity', 'score_image', 'nucleus_mask', 'nucleus_share', 'compartment_error', 'sample_stats',
-           'uncertainty_spearman', 'fine_variance', 'predictive_std']
+           'uncertainty_spearman', 'fine_variance', 'predictive_std', 'gaussian_blur', 'band_amplitudes']
 
 # %% ../nbs/01a_metrics.ipynb #5cb2a61f
 def pcc(pred, targ):
@@ -144,3 +144,19 @@ def predictive_std(spread:np.ndarray, # H×W std of the K draws
     v = ndimage.gaussian_filter(spread.astype(np.float32) ** 2, sigma) if sigma else spread.astype(np.float32) ** 2
     if fine: v = v + fine['a'] + fine['b'] * np.clip(mean, 0, None)
     return np.sqrt(v)
+
+# %% ../nbs/01a_metrics.ipynb #cbce758d
+def gaussian_blur(x:torch.Tensor, # N×1×H×W
+                  sigma:float) -> torch.Tensor: # N×1×H×W, borders reflected
+    "Separable Gaussian blur of a batch of one-channel images (differentiable)."
+    r = max(1, int(3 * sigma + 0.5)); k = torch.exp(-0.5 * (torch.arange(-r, r + 1, device=x.device, dtype=x.dtype) / sigma) ** 2)
+    k = k / k.sum()
+    x = F.conv2d(F.pad(x, (r, r, 0, 0), mode='reflect'), k.view(1, 1, 1, -1))
+    return F.conv2d(F.pad(x, (0, 0, r, r), mode='reflect'), k.view(1, 1, -1, 1))
+
+# %% ../nbs/01a_metrics.ipynb #de33851a
+def band_amplitudes(y:torch.Tensor # N×1×H×W protein images (H, W > 12)
+                   ) -> torch.Tensor: # N×2×H×W: the fine band's local amplitude, then the mid band's
+    "Local amplitude of `y`'s fine band (`y` − its 1 px blur) and mid band (1 px blur − 4 px blur): the root of each band's square, blurred over 2 and 4 px."
+    y = y.float(); g1, g4 = gaussian_blur(y, 1.), gaussian_blur(y, 4.)
+    return torch.cat([gaussian_blur((y - g1) ** 2, 2.), gaussian_blur((g1 - g4) ** 2, 4.)], 1).clamp_min(0).sqrt()

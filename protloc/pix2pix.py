@@ -20,15 +20,15 @@ from fastai.losses import L1LossFlat
 from fastai.torch_core import num_distrib, params, rank_distrib
 from .data import load_theta
 from .dataset import ProteinDataLoaders, show_grid
-from .metrics import batch_sharpness, fine_variance, pcc, ssim
+from .metrics import batch_sharpness, fine_variance, gaussian_blur, pcc, ssim
 from .unet import ProteinUNet, sampling
 from .checkpoint import CheckpointCB, ResumableCSVLogger, bare_model, build_model, load_checkpoint, plain_state, restore_training
 from .train import cpu_speedups, distributed, gpu_speedups, predict_grid, same_proteins, train_dls, train_regression
 
 # %% auto #0
 __all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'standardize', 'pix2pix_generator', 'PatchDiscriminator', 'receptive_field', 'PatchGANLoss',
-           'pix2pix_adam', 'average_over_processes', 'gaussian_blur', 'Pix2PixCallback', 'SamplesCallback',
-           'SampleMetric', 'fit_fine_variance', 'gan_learner', 'plot_gan_history', 'train_gan', 'train_main']
+           'pix2pix_adam', 'average_over_processes', 'Pix2PixCallback', 'SamplesCallback', 'SampleMetric',
+           'fit_fine_variance', 'gan_learner', 'plot_gan_history', 'train_gan', 'train_main']
 
 # %% ../nbs/05_pix2pix.ipynb #55a8158d
 BG_LOGIT = -3.5   # sigmoid(-3.5) = 0.03: the background of a percentile-normalized image (median ~0.01-0.03)
@@ -107,15 +107,6 @@ def average_over_processes(tensors:list):
     if num_distrib() < 2: return
     n = torch.distributed.get_world_size()
     for t in tensors: torch.distributed.all_reduce(t); t /= n
-
-# %% ../nbs/05_pix2pix.ipynb #cbce758d
-def gaussian_blur(x:torch.Tensor, # N×1×H×W
-                  sigma:float) -> torch.Tensor: # N×1×H×W, borders reflected
-    "Separable Gaussian blur of a batch of one-channel images (differentiable)."
-    r = max(1, int(3 * sigma + 0.5)); k = torch.exp(-0.5 * (torch.arange(-r, r + 1, device=x.device, dtype=x.dtype) / sigma) ** 2)
-    k = k / k.sum()
-    x = F.conv2d(F.pad(x, (r, r, 0, 0), mode='reflect'), k.view(1, 1, 1, -1))
-    return F.conv2d(F.pad(x, (0, 0, r, r), mode='reflect'), k.view(1, 1, -1, 1))
 
 # %% ../nbs/05_pix2pix.ipynb #4ed5828d
 class Pix2PixCallback(Callback):
@@ -384,6 +375,7 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
                finetune_theta:bool=False, # GAN: let theta train too
                compile:bool=False, # GPU: torch.compile the network(s) (slower first batch, faster after)
                emb_std:float=0.01, # regression: standard deviation of the embedding rows at the start (1 = nn.Embedding's own)
+               texture_weight:float=1., # regression: weight of the texture target (the image's band amplitudes; 0: the image alone)
                up_mode:str='upsample', # decoder up-sampling: upsample (bilinear + 1x1 conv) or upconv (transposed conv)
                noise:bool=False, # GAN: per-pixel noise on the generator's output (PixelNoise; experimental, see 05_pix2pix)
                raw_theta:bool=False, # GAN: feed theta as it is (default: standardized per dimension)
@@ -391,8 +383,7 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
                fp32:bool=False): # CPU: train in float32 (default: bf16 autocast where the CPU computes in bf16 natively)
     "Train the regression U-Net (or, with --is_gan, the Pix2Pix GAN) on an OpenCell-layout folder."
     if epochs < 1 or bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {epochs}, {bs})')
-    common = dict(img_dir=img_dir, img_list=img_list, protein_list=protein_list, num_threads=num_threads, epochs=epochs, bs=bs, size=size,
-                  seed=seed, crops_per_image=crops_per_image, depth=depth, wf=wf, up_mode=up_mode, resume=resume, compile=compile, fp32=fp32)
-    if is_gan: return train_gan(**common, theta_file=theta_file, out_dir=out_dir or 'runs/pix2pix', lr=lr or 2e-4, cond=cond or 'bottleneck',
-                                lambda_l1=lambda_l1, gan_mode=gan_mode, n_layers=n_layers, finetune_theta=finetune_theta, noise=noise, raw_theta=raw_theta)
-    return train_regression(**common, out_dir=out_dir or 'runs/unet', lr=lr or 3e-3, emb_dim=emb_dim, emb_std=emb_std, film_levels=film_levels, cond=None if no_protein else cond or 'film')
+    common = dict(img_dir=img_dir, img_list=img_list, protein_list=protein_list, num_threads=num_threads, epochs=epochs, bs=bs, size=size, seed=seed, crops_per_image=crops_per_image, depth=depth, wf=wf, up_mode=up_mode, resume=resume, compile=compile, fp32=fp32)
+    if is_gan: return train_gan(**common, theta_file=theta_file, out_dir=out_dir or 'runs/pix2pix', lr=lr or 2e-4, cond=cond or 'bottleneck', lambda_l1=lambda_l1,
+                                gan_mode=gan_mode, n_layers=n_layers, finetune_theta=finetune_theta, noise=noise, raw_theta=raw_theta)
+    return train_regression(**common, out_dir=out_dir or 'runs/unet', lr=lr or 3e-3, emb_dim=emb_dim, emb_std=emb_std, texture_weight=texture_weight, film_levels=film_levels, cond=None if no_protein else cond or 'film')

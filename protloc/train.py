@@ -7,7 +7,7 @@ from __future__ import annotations
 from .core import ProtlocError, cli, cpu_bf16, set_threads  # first: it quiets a torch import warning
 import contextlib, math, os, random
 from pathlib import Path
-import numpy as np, torch, torch.nn as nn
+import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
 from fastai.learner import Learner
@@ -21,13 +21,13 @@ from fastai.callback.fp16 import MixedPrecision  # noqa: F401 (patches to_fp16/t
 from fastai.distributed import DistributedDL  # patches distrib_ctx onto Learner (Hugging Face accelerate underneath)
 from .data import load_proteins, read_image_list
 from .dataset import ProteinDataLoaders, check_listed, protein_dls, show_grid
-from .metrics import pcc, ssim
+from .metrics import band_amplitudes, pcc, ssim
 from .unet import ProteinUNet, sampling
-from .checkpoint import (CheckpointCB, ResumableCSVLogger, build_model, load_checkpoint, restore_training)
+from .checkpoint import (CheckpointCB, ResumableCSVLogger, bare_model, build_model, load_checkpoint, restore_training)
 
 # %% auto #0
-__all__ = ['same_proteins', 'adamw', 'regression_learner', 'gpu_speedups', 'CPUAutocast', 'cpu_speedups', 'distributed',
-           'plot_history', 'predict_grid', 'train_dls', 'train_regression']
+__all__ = ['same_proteins', 'adamw', 'TextureLoss', 'regression_learner', 'gpu_speedups', 'CPUAutocast', 'cpu_speedups',
+           'distributed', 'plot_history', 'predict_grid', 'train_dls', 'train_regression']
 
 # %% ../nbs/03_train.ipynb #4e13988d
 def same_proteins(ck:dict, dls:ProteinDataLoaders):
@@ -43,19 +43,30 @@ def adamw(params, lr:float=1e-3):
     "fastai's default Adam (betas 0.9/0.99, eps 1e-5, decoupled weight decay 0.01) as PyTorch's `AdamW`, wrapped for fastai."
     return OptimWrapper(params, torch.optim.AdamW, lr=lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.01)
 
+# %% ../nbs/03_train.ipynb #f5393ed3
+class TextureLoss(Callback):
+    "On training batches, add `weight`·MSE(the model's `.texture`, `band_amplitudes` of the target) to the loss; the logged losses stay the image's."
+    def __init__(self, weight:float=1.): self.weight = weight
+    def after_loss(self):
+        tex = bare_model(self.model).texture
+        if not self.training or tex is None: return
+        self.learn.loss_grad = self.learn.loss_grad + self.weight * F.mse_loss(tex.float(), band_amplitudes(self.yb[0]))
+
 # %% ../nbs/03_train.ipynb #7fa42840
 def regression_learner(dls:ProteinDataLoaders, # from `protein_dls`
                        out_dir=None, # checkpoints, log.csv (None: no files)
                        emb_dim:int=32, # length of a protein's embedding
                        cond:str|None='film', # 'film', 'bottleneck', 'input' or None (protein-agnostic baseline)
+                       texture_weight:float=1., # weight of the texture target (`TextureLoss`; 0: the image alone)
                        resume:dict|None=None, # a checkpoint to continue from
                        **unet_kwargs): # depth, wf, up_mode, ... (see `CondUNet`)
     "A fastai `Learner`: `ProteinUNet`, MSE loss, PCC and SSIM metrics, checkpoints and a CSV log."
+    if texture_weight < 0: raise ProtlocError(f'--texture_weight must be >= 0, not {texture_weight}')
     if resume is not None:
         model = ProteinUNet(**resume['config'])
         same_proteins(resume, dls)
-    else: model = ProteinUNet(len(dls.proteins), emb_dim, cond, **unet_kwargs)
-    cbs = []
+    else: model = ProteinUNet(len(dls.proteins), emb_dim, cond, texture=2 if texture_weight else 0, **unet_kwargs)
+    cbs = [TextureLoss(texture_weight)] if texture_weight else []
     if out_dir is not None and rank_distrib() == 0:   # one process writes the files
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         cbs += [ResumableCSVLogger('log.csv', append=resume is not None, upto=resume and resume['epoch']), CheckpointCB(out_dir, resume=resume)]  # log.csv: relative to learn.path
@@ -169,6 +180,7 @@ def train_regression(img_dir, img_list, protein_list, # image folder, image list
                      num_threads:int=2, epochs:int=10, bs:int=16, size:int=128, lr:float=3e-3, seed:int=0, crops_per_image:int=4,
                      emb_dim:int=32, # protein embedding length
                      cond:str|None='film', # how theta enters (None: the protein-agnostic baseline)
+                     texture_weight:float=1., # weight of the texture target (0: the seed's plain squared loss)
                      depth:int=4, wf:int=5, up_mode:str='upsample', emb_std:float=0.01, film_levels:int|None=None, # the U-Net (see `ProteinUNet`)
                      resume:bool=False, # continue from OUT_DIR/last.pth
                      compile:bool=False, # GPU: torch.compile
@@ -178,7 +190,7 @@ def train_regression(img_dir, img_list, protein_list, # image folder, image list
     ck = load_checkpoint(out/'last.pth', 'regression') if resume else None
     torch.manual_seed(seed); random.seed(seed)
     dls = train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crops_per_image)
-    learn = regression_learner(dls, out, emb_dim, cond, resume=ck, depth=depth, wf=wf, emb_std=emb_std, up_mode=up_mode, film_levels=film_levels)
+    learn = regression_learner(dls, out, emb_dim, cond, texture_weight, resume=ck, depth=depth, wf=wf, emb_std=emb_std, up_mode=up_mode, film_levels=film_levels)
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
     gpu_speedups(learn, compile); cpu_speedups(learn, fp32)

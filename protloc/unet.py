@@ -159,20 +159,26 @@ class ProteinUNet(nn.Module):
                  freeze_theta:bool=False, # keep the embeddings fixed
                  emb_std:float=0.01, # standard deviation of the learned rows at the start (small: what they learn dominates)
                  up_mode:str='upsample', # decoder up-sampling (see `CondUNet`), always recorded in `config`
+                 texture:int=0, # more output channels, for the image's `band_amplitudes` (in `.texture` after a forward pass)
                  **unet_kwargs): # to `CondUNet`: depth, wf, padding, batch_norm, dropout, out_act
         super().__init__()
         if theta is not None:
             if tuple(theta.shape) != (n_proteins, emb_dim): raise ValueError(f'theta is {tuple(theta.shape)}, expected ({n_proteins}, {emb_dim})')
         self.config = dict(n_proteins=n_proteins, emb_dim=emb_dim, cond=cond, freeze_theta=freeze_theta, emb_std=emb_std,
-                           up_mode=up_mode, **unet_kwargs)
+                           up_mode=up_mode, texture=texture, **unet_kwargs)
         self.theta = nn.Embedding(n_proteins, emb_dim)
         nn.init.normal_(self.theta.weight, std=emb_std)
         if theta is not None: self.theta.weight.data.copy_(theta)
         self.theta.weight.requires_grad_(not freeze_theta)
-        self.unet = CondUNet(cond_dim=emb_dim if cond else 0, cond=cond, up_mode=up_mode, **unet_kwargs)
+        self.unet = CondUNet(cond_dim=emb_dim if cond else 0, cond=cond, up_mode=up_mode, out_channels=1 + texture, **unet_kwargs)
+        with torch.no_grad(): self.unet.last.weight[1:].zero_(); self.unet.last.bias[1:].zero_()   # texture starts at none
+        self.texture = None
 
     def forward(self, x, pid):
-        return self.unet(x, self.theta(pid) if self.unet.cond else None)
+        "The protein image (N×1×H×W) for nuclei `x` and protein ids `pid`; a texture model keeps its other channels in `.texture`."
+        y = self.unet(x, self.theta(pid) if self.unet.cond else None)
+        if self.config['texture']: y, self.texture = y[:, :1], y[:, 1:]
+        return y
 
 # %% ../nbs/02_unet.ipynb #2faaabd3
 def shape_trace(model:ProteinUNet, # the network
