@@ -1,9 +1,9 @@
 """Does the texture target make theta encode localization? (issue 12, theta kNN). At the budget of notebook 04's own
-check (30 proteins x 4 fields of 128², a depth-3 U-Net of width factor 3 and 16-long theta, 8 epochs, about half a
-CPU-minute a run), trains the regression with `--texture_weight` 0 (the seed's plain squared loss), 1 (the default) and
+check (30 proteins x 4 fields of 128², a depth-3 U-Net of width factor 3 and 16-long theta, 8 epochs, about a CPU-minute
+a run), trains the regression with `--texture_weight` 0 (the seed's plain squared loss), 1 (the default) and
 10, over several data and training seeds, on protloc's generator and on bench/othergen.py's, and writes the kNN family
 accuracy (k=3, leave-one-out) of each run's theta and its held-out PCC (crops) to bench/texture/knn.csv.
-Run: `python bench/texture.py` (about 20 minutes on 2 CPU cores)."""
+Run: `python bench/texture.py` (about 30 minutes on 2 CPU cores)."""
 import argparse, subprocess, sys, tempfile, time
 from pathlib import Path
 import pandas as pd, torch

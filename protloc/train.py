@@ -47,10 +47,14 @@ def adamw(params, lr:float=1e-3):
 class TextureLoss(Callback):
     "On training batches, add `weight`·MSE(the model's `.texture`, `band_amplitudes` of the target) to the loss; the logged losses stay the image's."
     def __init__(self, weight:float=1.): self.weight = weight
+    def target(self, y):
+        "`band_amplitudes` of `y` in float32, outside any autocast (a bf16 blur would add a fake fine band to bright pixels)."
+        with torch.autocast(y.device.type, enabled=False): return band_amplitudes(y.float())
     def after_loss(self):
         tex = bare_model(self.model).texture
         if not self.training or tex is None: return
-        self.learn.loss_grad = self.learn.loss_grad + self.weight * F.mse_loss(tex.float(), band_amplitudes(self.yb[0]))
+        self.learn.loss_grad = self.learn.loss_grad + self.weight * F.mse_loss(tex.float(), self.target(self.yb[0]))
+    def after_batch(self): bare_model(self.model).texture = None   # no graph kept between batches
 
 # %% ../nbs/03_train.ipynb #7fa42840
 def regression_learner(dls:ProteinDataLoaders, # from `protein_dls`
@@ -63,13 +67,13 @@ def regression_learner(dls:ProteinDataLoaders, # from `protein_dls`
     "A fastai `Learner`: `ProteinUNet`, MSE loss, PCC and SSIM metrics, checkpoints and a CSV log."
     if texture_weight < 0: raise ProtlocError(f'--texture_weight must be >= 0, not {texture_weight}')
     if resume is not None:
-        model = ProteinUNet(**resume['config'])
+        model, texture_weight = ProteinUNet(**resume['config']), resume.get('texture_weight', texture_weight)   # as the run started
         same_proteins(resume, dls)
     else: model = ProteinUNet(len(dls.proteins), emb_dim, cond, texture=2 if texture_weight else 0, **unet_kwargs)
     cbs = [TextureLoss(texture_weight)] if texture_weight else []
     if out_dir is not None and rank_distrib() == 0:   # one process writes the files
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        cbs += [ResumableCSVLogger('log.csv', append=resume is not None, upto=resume and resume['epoch']), CheckpointCB(out_dir, resume=resume)]  # log.csv: relative to learn.path
+        cbs += [ResumableCSVLogger('log.csv', append=resume is not None, upto=resume and resume['epoch']), CheckpointCB(out_dir, resume=resume, extra=lambda l: dict(texture_weight=texture_weight))]  # log.csv: relative to learn.path
     learn = Learner(dls, model, opt_func=adamw, loss_func=MSELossFlat(), metrics=[AvgMetric(pcc), AvgMetric(ssim)], cbs=cbs,
                     path=out_dir or '.')
     if resume is not None: restore_training(learn, resume)

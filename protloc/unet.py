@@ -171,7 +171,8 @@ class ProteinUNet(nn.Module):
         if theta is not None: self.theta.weight.data.copy_(theta)
         self.theta.weight.requires_grad_(not freeze_theta)
         self.unet = CondUNet(cond_dim=emb_dim if cond else 0, cond=cond, up_mode=up_mode, out_channels=1 + texture, **unet_kwargs)
-        with torch.no_grad(): self.unet.last.weight[1:].zero_(); self.unet.last.bias[1:].zero_()   # texture starts at none
+        if texture:   # the texture channels start at none (and nothing else is touched: a GAN's noise channel keeps its start)
+            with torch.no_grad(): self.unet.last.weight[1:1 + texture].zero_(); self.unet.last.bias[1:1 + texture].zero_()
         self.texture = None
 
     def forward(self, x, pid):
