@@ -116,7 +116,8 @@ class ResumableCSVLogger(CSVLogger):
         if not (self.append and p.exists() and p.stat().st_size): return super().before_fit()
         (head, *rows), new = p.read_text().splitlines(), list(self.recorder.metric_names)
         old = head.split(',')   # an older version may have logged fewer metrics: its rows get empty cells for the new ones
-        rows = [r for r in (l.split(',') for l in rows) if len(r) == len(old) and (self.upto is None or int(r[0]) <= self.upto)]   # a line cut by a kill goes, and so do rows of epochs a killed run logged but did not checkpoint
+        # a line cut by a kill goes, and so do rows of epochs a killed run logged but did not checkpoint
+        rows = [r for r in (l.split(',') for l in rows) if len(r) == len(old) and (self.upto is None or int(r[0]) <= self.upto)]
         with atomic_write(p) as f: f.write('\n'.join([','.join(new)] + [','.join(r[old.index(c)] if c in old else '' for c in new) for r in rows]) + '\n')
         self.file = p.open('a')
         self.old_logger, self.learn.logger = self.logger, self._write_line

@@ -49,7 +49,7 @@ class TextureLoss(Callback):
     def __init__(self, weight:float=1.): self.weight = weight
     def target(self, y):
         "`band_amplitudes` of `y` in float32, outside any autocast (a bf16 blur would add a fake fine band to bright pixels)."
-        with torch.autocast(y.device.type, enabled=False): return band_amplitudes(y.float())
+        with torch.autocast(y.device.type, enabled=False): return band_amplitudes(y)   # (it computes in float32)
     def after_loss(self):
         tex = bare_model(self.model).texture
         if not self.training or tex is None: return
