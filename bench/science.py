@@ -5,7 +5,8 @@ PCC, sharpness, intensity and compartment (nucleus share) against the truth, hal
 scored on one sample (dropout on, as Pix2Pix paints), with the mean and std of K samples (PCC of the mean, Spearman
 of std vs error) and its dropout-off prediction as a row of its own. Every ablation is a row.
 Writes bench/science/{scores,families,checks,theta}.csv and figures in nbs/images/science/.
-Run: `python bench/science.py` (CPU; on a CUDA machine the models train there; `--jobs N` trains N at once).
+Run: `python bench/science.py --jobs 2` (2 CPU cores: the regression on both, then the two GANs at once on one each,
+about 55 minutes; on a CUDA machine the models train there; `--jobs N` trains N at once, sharing --threads).
 `--generator othergen`: the same on the images of bench/othergen.py, a generator written without reading protloc's,
 into bench/science/othergen/ and nbs/images/science/othergen/ (its own cache: the reference stays)."""
 import argparse, json, shutil, subprocess, sys, time
@@ -37,9 +38,12 @@ ABLATIONS = {   # one lever changed per row (`--ablations`; an 'epochs' entry ov
     'GAN, learned theta, lambda_L1 10': ('gan', dict(theta='learned', lambda_l1=10.)),
     'GAN, learned theta, 40 epochs': ('gan', dict(theta='learned', epochs=40)),
     'GAN, random theta, 40 epochs': ('gan', dict(theta='random', epochs=40)),
-    'GAN, learned theta, L1 of 2 px blurs': ('gan', dict(theta='learned', l1_blur=2.)),   # L1 keeps the amount, the critic the texture
-    'GAN, random theta, L1 of 2 px blurs': ('gan', dict(theta='random', l1_blur=2.)),
+    'GAN, learned theta, Pix2Pix loss (pixel L1, no texture term)': ('gan', dict(theta='learned', l1_blur=0., lambda_texture=0.)),   # the defaults before
+    'GAN, random theta, Pix2Pix loss (pixel L1, no texture term)': ('gan', dict(theta='random', l1_blur=0., lambda_texture=0.)),
+    'GAN, learned theta, no texture term': ('gan', dict(theta='learned', lambda_texture=0.)),   # L1 of 2 px blurs alone
+    'GAN, learned theta, pixel L1': ('gan', dict(theta='learned', l1_blur=0.)),                 # the texture term alone
     'GAN, learned theta, L1 of 4 px blurs': ('gan', dict(theta='learned', l1_blur=4.)),
+    'GAN, learned theta, texture weight 300': ('gan', dict(theta='learned', lambda_texture=300.)),
 }
 
 def slug(name): return ''.join(c if c.isalnum() else '_' for c in name).strip('_')
@@ -229,7 +233,8 @@ if __name__ == '__main__':
     t0 = time.time()
     if not a.score_only:
         data(a.proteins, a.size)
-        run = lambda names: [p.wait() for p in [subprocess.Popen(child_argv(a) + ['--one', n]) for n in names]]
+        run = lambda names: [p.wait() for p in [subprocess.Popen(child_argv(a) + ['--one', n, f'--threads={max(1, a.threads // len(names))}'])
+                                                for n in names]]   # the threads shared by the models training at once
         regs, gans = [n for n, (k, _) in MODELS.items() if k == 'reg'], [n for n, (k, _) in MODELS.items() if k == 'gan']
         for group in (regs, gans):
             for i in range(0, len(group), a.jobs): run(group[i:i + a.jobs])

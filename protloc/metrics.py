@@ -148,15 +148,18 @@ def predictive_std(spread:np.ndarray, # H×W std of the K draws
 # %% ../nbs/01a_metrics.ipynb #cbce758d
 def gaussian_blur(x:torch.Tensor, # N×1×H×W
                   sigma:float) -> torch.Tensor: # N×1×H×W, borders reflected
-    "Separable Gaussian blur of a batch of one-channel images (differentiable)."
-    r = max(1, int(3 * sigma + 0.5)); k = torch.exp(-0.5 * (torch.arange(-r, r + 1, device=x.device, dtype=x.dtype) / sigma) ** 2)
+    "Separable Gaussian blur of a batch of one-channel images (differentiable; the kernel is cut at 3σ, or at the image's side)."
+    r = min(max(1, int(3 * sigma + 0.5)), min(x.shape[-2:]) - 1); k = torch.exp(-0.5 * (torch.arange(-r, r + 1, device=x.device, dtype=x.dtype) / sigma) ** 2)
     k = k / k.sum()
     x = F.conv2d(F.pad(x, (r, r, 0, 0), mode='reflect'), k.view(1, 1, 1, -1))
     return F.conv2d(F.pad(x, (0, 0, r, r), mode='reflect'), k.view(1, 1, -1, 1))
 
 # %% ../nbs/01a_metrics.ipynb #de33851a
-def band_amplitudes(y:torch.Tensor # N×1×H×W protein images (H, W > 12)
+def band_amplitudes(y:torch.Tensor, # N×1×H×W protein images (H, W > 12)
+                    spread:tuple=(2., 4.), # σ (px) of the blur over each band's square: fine, mid
+                    eps:float=0. # under the root (a differentiable use, as a loss on generated images, needs > 0)
                    ) -> torch.Tensor: # N×2×H×W: the fine band's local amplitude, then the mid band's
-    "Local amplitude of `y`'s fine band (`y` − its 1 px blur) and mid band (1 px blur − 4 px blur): the root of each band's square, blurred over 2 and 4 px."
+    "Local amplitude of `y`'s fine band (`y` − its 1 px blur) and mid band (1 px blur − 4 px blur): the root of each band's square, blurred over `spread`."
     y = y.float(); g1, g4 = gaussian_blur(y, 1.), gaussian_blur(y, 4.)
-    return torch.cat([gaussian_blur((y - g1) ** 2, 2.), gaussian_blur((g1 - g4) ** 2, 4.)], 1).clamp_min(0).sqrt()
+    e = torch.cat([gaussian_blur((y - g1) ** 2, spread[0]), gaussian_blur((g1 - g4) ** 2, spread[1])], 1).clamp_min(0)
+    return (e + eps).sqrt() - eps ** .5

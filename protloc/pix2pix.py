@@ -20,19 +20,22 @@ from fastai.losses import L1LossFlat
 from fastai.torch_core import num_distrib, params, rank_distrib
 from .data import load_theta
 from .dataset import ProteinDataLoaders, show_grid
-from .metrics import batch_sharpness, fine_variance, gaussian_blur, pcc, ssim
+from .metrics import band_amplitudes, batch_sharpness, fine_variance, gaussian_blur, pcc, ssim
 from .unet import ProteinUNet, sampling
 from .checkpoint import CheckpointCB, ResumableCSVLogger, bare_model, build_model, load_checkpoint, plain_state, restore_training
 from .train import cpu_speedups, distributed, gpu_speedups, predict_grid, same_proteins, train_dls, train_regression
 
 # %% auto #0
-__all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'standardize', 'pix2pix_generator', 'PatchDiscriminator', 'receptive_field', 'PatchGANLoss',
-           'pix2pix_adam', 'average_over_processes', 'Pix2PixCallback', 'SamplesCallback', 'SampleMetric',
-           'fit_fine_variance', 'gan_learner', 'plot_gan_history', 'train_gan', 'train_main']
+__all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'TEXTURE_SPREAD', 'TEXTURE_WEIGHT', 'standardize', 'pix2pix_generator',
+           'PatchDiscriminator', 'receptive_field', 'PatchGANLoss', 'pix2pix_adam', 'average_over_processes',
+           'Pix2PixCallback', 'SamplesCallback', 'SampleMetric', 'fit_fine_variance', 'gan_learner', 'plot_gan_history',
+           'train_gan', 'train_main']
 
 # %% ../nbs/05_pix2pix.ipynb #55a8158d
 BG_LOGIT = -3.5   # sigmoid(-3.5) = 0.03: the background of a percentile-normalized image (median ~0.01-0.03)
 NOISE_LOGIT = -4.   # softplus(-4) = 0.018: the grain starts faint; the critic asks for more
+TEXTURE_SPREAD = 8.   # px: the texture term compares how much texture a region has, not where each spot sits
+TEXTURE_WEIGHT = 200.   # the texture term's default weight, chosen on two generators (bench/science/texture_gan)
 
 def standardize(theta:torch.Tensor) -> torch.Tensor:
     "Each column of theta shifted and scaled to mean 0, standard deviation 1 over the proteins (rows); one row is left as it is."
@@ -116,9 +119,11 @@ class Pix2PixCallback(Callback):
                  lambda_l1:float=100., # weight of the L1 term
                  gan_mode:str='vanilla', # 'vanilla' or 'lsgan'
                  resume:dict|None=None, # checkpoint being resumed (critic optimizer state, loss history)
-                 l1_blur:float=0.): # compare blurred images in the L1 term (σ px): L1 keeps the amount, the critic the texture
+                 l1_blur:float=2., # compare blurred images in the L1 term (σ px; 0: Pix2Pix's pixel L1): L1 keeps the amount and place
+                 lambda_texture:float=TEXTURE_WEIGHT): # weight of the texture term (`texture_term`; 0: none)
         self.critic, self.lambda_l1, self.gan_loss, self.resume = critic, lambda_l1, PatchGANLoss(gan_mode), resume
-        self.l1_blur = resume.get('l1_blur', 0.) if resume else l1_blur
+        self.l1_blur = resume.get('l1_blur', 0.) if resume else l1_blur   # (a checkpoint without them trained without them)
+        self.lambda_texture = resume.get('lambda_texture', 0.) if resume else lambda_texture
         self.losses_D = list(resume['losses_D']) if resume else []
         self.losses_G = list(resume['losses_G']) if resume else []
         self.d_opt, self.sum_D, self.sum_G, self.n = None, 0., 0., 0
@@ -134,6 +139,11 @@ class Pix2PixCallback(Callback):
     def judge(self, x, img, pid):
         "The critic's patch logits for protein images `img` of proteins `pid` on nuclei `x`."
         return self.critic(x, img, bare_model(self.model).theta(pid).detach() if self.critic.cond_dim else None)
+
+    def texture_term(self, fake, real):
+        "L1 between the `band_amplitudes` of `fake` and `real`, each band's energy pooled over `TEXTURE_SPREAD` px (float32, no autocast)."
+        with torch.autocast(fake.device.type, enabled=False):
+            return F.l1_loss(*(band_amplitudes(a, (TEXTURE_SPREAD,) * 2, eps=1e-6) for a in (fake, real)))
 
 # %% ../nbs/05_pix2pix.ipynb #16d281b4
 @patch
@@ -153,7 +163,7 @@ def after_pred(self:Pix2PixCallback):
 # %% ../nbs/05_pix2pix.ipynb #874336ee
 @patch
 def after_loss(self:Pix2PixCallback):
-    "The generator's loss: λ·L1 (the Learner's own) + fool the critic; a non-finite loss cancels the fit."
+    "The generator's loss: λ·L1 (the Learner's own, or of blurred images) + λ_texture·texture term + fool the critic; a non-finite loss cancels the fit."
     if not self.training: return
     x, pid = self.xb
     lg = self.gan_loss(self.judge(x, self.pred, pid), True)
@@ -161,7 +171,8 @@ def after_loss(self:Pix2PixCallback):
     out = self.pred if noise is None else noise.mean   # with per-pixel noise, L1 pulls the mean and the critic judges the sample
     if self.l1_blur: l1 = F.l1_loss(*(gaussian_blur(a.float(), self.l1_blur) for a in (out, self.yb[0])))
     else: l1 = self.learn.loss_grad if noise is None else self.learn.loss_func(out, *self.yb)
-    self.learn.loss_grad = self.lambda_l1 * l1 + lg
+    lt = self.texture_term(self.pred, self.yb[0]) if self.lambda_texture else 0.
+    self.learn.loss_grad = self.lambda_l1 * l1 + self.lambda_texture * lt + lg
     self.loss_G = lg.detach()
     vals = torch.stack([self.loss_D, self.loss_G, self.learn.loss.detach()]).float().cpu()
     if not torch.isfinite(vals).all():
@@ -193,7 +204,7 @@ def state(self:Pix2PixCallback, learn=None) -> dict:
     c = self.critic
     return dict(critic={k: v.detach().cpu() for k, v in c.state_dict().items()}, critic_config=dict(c.config),
                 d_opt=plain_state(self.d_opt.state_dict()), losses_D=self.losses_D, losses_G=self.losses_G,
-                lambda_l1=self.lambda_l1, gan_mode=self.gan_loss.mode, l1_blur=self.l1_blur)
+                lambda_l1=self.lambda_l1, gan_mode=self.gan_loss.mode, l1_blur=self.l1_blur, lambda_texture=self.lambda_texture)
 
 @patch
 def mean_loss(self:Pix2PixCallback, who:str) -> float:
@@ -255,7 +266,8 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
                 ndf:int=64, # critic width
                 n_layers:int=3, # critic depth (3: 70×70 patches)
                 resume:dict|None=None, # a GAN checkpoint to continue from
-                l1_blur:float=0., # the L1 term compares images blurred by this σ (px; 0: Pix2Pix's pixel L1)
+                l1_blur:float=2., # the L1 term compares images blurred by this σ (px; 0: Pix2Pix's pixel L1)
+                lambda_texture:float=TEXTURE_WEIGHT, # weight of the texture term (`Pix2PixCallback.texture_term`; 0: none, as Pix2Pix)
                 **unet_kwargs): # generator: depth, wf, ...
     "A fastai `Learner` training the Pix2Pix generator, with the critic in its `Pix2PixCallback`; L1, PCC, SSIM, one sample's PCC and sharpness, both players' losses logged."
     if resume is not None:
@@ -268,7 +280,7 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
         fine = fit_fine_variance(dls.train_ds)   # kept in the checkpoint for the uncertainty map
         gen = pix2pix_generator(theta, cond, finetune_theta, **unet_kwargs)
         critic = PatchDiscriminator(theta.shape[1], ndf=ndf, n_layers=n_layers)
-    p2p = Pix2PixCallback(critic, lambda_l1, gan_mode, resume, l1_blur)
+    p2p = Pix2PixCallback(critic, lambda_l1, gan_mode, resume, l1_blur, lambda_texture)
     cbs = [p2p]
     if out_dir is not None and rank_distrib() == 0:   # one process writes the files
         Path(out_dir).mkdir(parents=True, exist_ok=True)
@@ -318,13 +330,15 @@ def train_gan(img_dir, img_list, protein_list, # image folder, image list, prote
               num_threads:int=2, epochs:int=10, bs:int=16, size:int=128, lr:float=2e-4, seed:int=0, crops_per_image:int=4,
               cond:str='bottleneck', depth:int=4, wf:int=5, up_mode:str='upsample', noise:bool=False, raw_theta:bool=False, # the generator
               dropout:float=0.3, dropout_levels:int=3, # the generator's decoder dropout (see `CondUNet`; Pix2Pix: 0.5)
-              lambda_l1:float=100., gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, l1_blur:float=0., # see `gan_learner`
+              lambda_l1:float=100., gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, # see `gan_learner`
+              l1_blur:float=2., lambda_texture:float=TEXTURE_WEIGHT, # the L1 term's blur (px) and the texture term's weight (0, 0: Pix2Pix's loss)
               resume:bool=False, # continue from OUT_DIR/last.pth
               compile:bool=False, # GPU: torch.compile both players
               fp32:bool=False): # CPU: no bf16 autocast
     "What `protloc_train --is_gan` does: train the Pix2Pix GAN with Pix2Pix's schedule, then draw its curves and predictions."
     if theta_file is None: raise ProtlocError('--is_gan needs --theta_file (protloc_prep writes a random one; protloc_theta extracts learned ones)')
     PatchGANLoss(gan_mode)
+    if min(l1_blur, lambda_texture, lambda_l1) < 0: raise ProtlocError(f'--lambda_l1, --l1_blur and --texture_weight must be >= 0 (got {lambda_l1}, {l1_blur}, {lambda_texture})')
     if cond not in ('input', 'bottleneck', 'film'): raise ProtlocError(f'--cond for the GAN must be input, bottleneck or film, not {cond!r}')
     out = Path(out_dir)
     ck = load_checkpoint(out/'last.pth', 'gan') if resume else None
@@ -333,7 +347,7 @@ def train_gan(img_dir, img_list, protein_list, # image folder, image list, prote
     theta = load_theta(theta_file, len(dls.proteins))
     if ck and theta.shape != ck['theta'].shape:
         raise ProtlocError(f'{theta_file}: theta is {tuple(theta.shape)} but {out/"last.pth"} was trained with {tuple(ck["theta"].shape)}')
-    learn = gan_learner(dls, theta, out, cond, finetune_theta, lambda_l1, gan_mode, n_layers=n_layers, resume=ck, l1_blur=l1_blur,
+    learn = gan_learner(dls, theta, out, cond, finetune_theta, lambda_l1, gan_mode, n_layers=n_layers, resume=ck, l1_blur=l1_blur, lambda_texture=lambda_texture,
                         depth=depth, wf=wf, up_mode=up_mode, noise=noise, raw_theta=raw_theta, dropout=dropout, dropout_levels=dropout_levels)
     start = ck['epoch'] + 1 if ck else 0
     if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
@@ -375,7 +389,8 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
                finetune_theta:bool=False, # GAN: let theta train too
                compile:bool=False, # GPU: torch.compile the network(s) (slower first batch, faster after)
                emb_std:float=0.01, # regression: standard deviation of the embedding rows at the start (1 = nn.Embedding's own)
-               texture_weight:float=1., # regression: weight of the texture target (the image's band amplitudes; 0: the image alone)
+               texture_weight:float=None, # weight of the texture term (0: none): regression 1 (its predicted band amplitudes), GAN 200 (its sample's)
+               l1_blur:float=2., # GAN: the L1 term compares images blurred by this σ in px (0: Pix2Pix's pixel L1)
                up_mode:str='upsample', # decoder up-sampling: upsample (bilinear + 1x1 conv) or upconv (transposed conv)
                noise:bool=False, # GAN: per-pixel noise on the generator's output (PixelNoise; experimental, see 05_pix2pix)
                raw_theta:bool=False, # GAN: feed theta as it is (default: standardized per dimension)
@@ -384,6 +399,5 @@ def train_main(img_dir:str, # image folder (OpenCell layout)
     "Train the regression U-Net (or, with --is_gan, the Pix2Pix GAN) on an OpenCell-layout folder."
     if epochs < 1 or bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {epochs}, {bs})')
     common = dict(img_dir=img_dir, img_list=img_list, protein_list=protein_list, num_threads=num_threads, epochs=epochs, bs=bs, size=size, seed=seed, crops_per_image=crops_per_image, depth=depth, wf=wf, up_mode=up_mode, resume=resume, compile=compile, fp32=fp32)
-    if is_gan: return train_gan(**common, theta_file=theta_file, out_dir=out_dir or 'runs/pix2pix', lr=lr or 2e-4, cond=cond or 'bottleneck', lambda_l1=lambda_l1,
-                                gan_mode=gan_mode, n_layers=n_layers, finetune_theta=finetune_theta, noise=noise, raw_theta=raw_theta)
-    return train_regression(**common, out_dir=out_dir or 'runs/unet', lr=lr or 3e-3, emb_dim=emb_dim, emb_std=emb_std, texture_weight=texture_weight, film_levels=film_levels, cond=None if no_protein else cond or 'film')
+    if is_gan: return train_gan(**common, theta_file=theta_file, out_dir=out_dir or 'runs/pix2pix', lr=lr or 2e-4, cond=cond or 'bottleneck', lambda_l1=lambda_l1, gan_mode=gan_mode, n_layers=n_layers, finetune_theta=finetune_theta, noise=noise, raw_theta=raw_theta, l1_blur=l1_blur, lambda_texture=TEXTURE_WEIGHT if texture_weight is None else texture_weight)
+    return train_regression(**common, out_dir=out_dir or 'runs/unet', lr=lr or 3e-3, emb_dim=emb_dim, emb_std=emb_std, texture_weight=1. if texture_weight is None else texture_weight, film_levels=film_levels, cond=None if no_protein else cond or 'film')
