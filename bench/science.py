@@ -68,7 +68,7 @@ def child_argv(a):
 def train_one(name, a):
     "Train one model with `protloc_train`'s own function; its checkpoint goes to CACHE/<slug>/."
     from protloc.pix2pix import train_main, train_gan
-    from protloc.embed import theta_main
+    from protloc.thetamap import theta_main
     d, files = data(a.proteins, a.size)
     kind, kw = MODELS[name]; kw = dict(kw)
     common = dict(img_dir=str(d), img_list=str(files['img_list']), protein_list=str(files['protein_list']), out_dir=str(CACHE/slug(name)),

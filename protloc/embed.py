@@ -13,22 +13,13 @@ import matplotlib.pyplot as plt
 from .checkpoint import load_checkpoint
 
 # %% auto #0
-__all__ = ['extract_theta', 'theta_main', 'read_families', 'knn_accuracy', 'pca2', 'plot_theta']
+__all__ = ['extract_theta', 'read_families', 'knn_accuracy', 'pca2', 'plot_theta']
 
 # %% ../nbs/04_embed.ipynb #e3436d34
 def extract_theta(ck:dict # a checkpoint from `load_checkpoint`
                  ) -> torch.Tensor: # (n_proteins, emb_dim), row i = protein id i
     "The protein embeddings of a checkpoint, in protein-id order."
     return ck['theta'].float().clone()
-
-@cli
-def theta_main(model:str, # checkpoint (.pth) from protloc_train
-               out:str): # theta file to write (.pth), for protloc_train --is_gan --theta_file
-    "Extract the learned protein embeddings of a checkpoint into a theta file."
-    ck = load_checkpoint(model)
-    th = extract_theta(ck)
-    save_theta(out, th)
-    print(f'theta {tuple(th.shape)} for {len(ck["proteins"])} proteins -> {out}')
 
 # %% ../nbs/04_embed.ipynb #37fdf298
 def read_families(path) -> dict:

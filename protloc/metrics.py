@@ -9,9 +9,10 @@ from skimage.filters import threshold_otsu
 from torchmetrics.functional.image import structural_similarity_index_measure
 
 # %% auto #0
-__all__ = ['METRICS', 'pcc', 'ssim', 'hf_power', 'sharpness', 'batch_sharpness', 'protein_mask', 'detail', 'hallucination',
-           'spill', 'intensity', 'score_image', 'nucleus_mask', 'nucleus_share', 'compartment_error', 'sample_stats',
-           'uncertainty_spearman', 'fine_variance', 'predictive_std', 'gaussian_blur', 'band_amplitudes']
+__all__ = ['METRICS', 'RINGS', 'pcc', 'ssim', 'hf_power', 'sharpness', 'batch_sharpness', 'protein_mask', 'detail',
+           'hallucination', 'spill', 'intensity', 'score_image', 'nucleus_mask', 'nucleus_share', 'compartment_error',
+           'sample_stats', 'uncertainty_spearman', 'fine_variance', 'predictive_std', 'gaussian_blur',
+           'band_amplitudes', 'loc_features', 'LocClassifier']
 
 # %% ../nbs/01a_metrics.ipynb #5cb2a61f
 def pcc(pred, targ):
@@ -163,3 +164,36 @@ def band_amplitudes(y:torch.Tensor, # N×1×H×W protein images (H, W > 12)
     y = y.float(); g1, g4 = gaussian_blur(y, 1.), gaussian_blur(y, 4.)
     e = torch.cat([gaussian_blur((y - g1) ** 2, spread[0]), gaussian_blur((g1 - g4) ** 2, spread[1])], 1).clamp_min(0)
     return (e + eps).sqrt() - eps ** .5
+
+# %% ../nbs/01a_metrics.ipynb #045b3821
+RINGS = (-8., -3., 0., 3., 8., 16.)   # px from the nucleus edge (negative inside) where the rings of `loc_features` part
+
+def loc_features(img:np.ndarray, # H×W protein image (normalized)
+                 nuc:np.ndarray, # H×W nucleus image (normalized) of the same field
+                 rings:tuple=RINGS) -> np.ndarray: # ring edges, px from the nucleus edge
+    "Where a protein's signal lies and how it is organised: ring shares from the nucleus edge, concentration, contrast."
+    m = nucleus_mask(nuc)
+    d = ndimage.distance_transform_edt(~m) - ndimage.distance_transform_edt(m)   # signed: < 0 inside nuclei
+    p = np.clip(img.astype(np.float64) - np.percentile(img, 5), 0, None); tot = max(p.sum(), 1e-12)
+    ring = np.digitize(d, rings)
+    shares = np.bincount(ring.ravel(), p.ravel(), len(rings) + 1) / tot
+    v = np.sort(p.ravel())[::-1]; c = np.cumsum(v) / tot
+    cells = p[d < rings[-1]]
+    cv = cells.std() / max(cells.mean(), 1e-12) if cells.size else 0.
+    return np.concatenate([shares, [c[int(0.02 * len(v))], c[int(0.1 * len(v))], np.log1p(cv)]]).astype(np.float32)
+
+class LocClassifier:
+    "k-nearest-neighbour family classifier on standardized `loc_features`, fitted on true images."
+    def __init__(self, k:int=3): self.k = k
+    def fit(self, feats:np.ndarray, labels:list): # N×F features of true images, their N families
+        self.mu, self.sd = feats.mean(0), feats.std(0) + 1e-6
+        self.x, self.y = (feats - self.mu) / self.sd, list(labels)
+        return self
+    def predict(self, feats:np.ndarray) -> list: # M×F features -> M families
+        x = (np.atleast_2d(feats) - self.mu) / self.sd
+        d = ((x[:, None] - self.x[None]) ** 2).sum(-1)
+        out = []
+        for row in np.argsort(d, 1)[:, :self.k]:
+            votes = [self.y[j] for j in row]   # majority, ties to the nearest
+            out.append(max(votes, key=lambda l: (votes.count(l), -votes.index(l))))
+        return out

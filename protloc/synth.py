@@ -10,8 +10,8 @@ from scipy.ndimage import distance_transform_edt, gaussian_filter, zoom
 from .data import ANNOTATIONS_CSV, FAMILIES, fov_name, write_tiff
 
 # %% auto #0
-__all__ = ['synth_cells', 'synth_protein_params', 'protein_pattern', 'add_nuisances', 'synth_fov', 'show_families',
-           'write_synthetic', 'write_annotations', 'synth_main']
+__all__ = ['EMBEDDINGS_CSV', 'synth_cells', 'synth_protein_params', 'protein_pattern', 'add_nuisances', 'synth_fov',
+           'show_families', 'write_synthetic', 'write_annotations', 'synth_embedding', 'write_embeddings', 'synth_main']
 
 # %% ../nbs/00a_synth.ipynb #d36eab7f
 def _noise(shape, sigma, rng):
@@ -230,6 +230,7 @@ def write_synthetic(out, # destination folder (created)
             else: proj = synth_fov(p, size, seed, j)
             write_tiff(out/f"{p['gene']}_{p['ensg']}"/fov_name(p['gene'], p['ensg'], i + 1, fid, 'proj'), proj)
     write_annotations(out/ANNOTATIONS_CSV, prots)
+    write_embeddings(out/EMBEDDINGS_CSV, prots, seed)
     return prots
 
 def write_annotations(path, prots:list):
@@ -237,6 +238,32 @@ def write_annotations(path, prots:list):
     with atomic_write(path) as f:
         w = csv.writer(f); w.writerow(['target_name', 'ensg_id', 'annotations_grade_3', 'annotations_grade_2', 'annotations_grade_1'])
         for p in prots: w.writerow([p['gene'], p['ensg'], p['family'], '', ''])
+
+# %% ../nbs/00a_synth.ipynb #a4dafff3
+EMBEDDINGS_CSV = 'embeddings.csv'
+
+def synth_embedding(prot:dict, # from `synth_protein_params`
+                    seed:int=0, # data set seed (the same "language model" for all its proteins)
+                    dim:int=64, # length of the vector
+                    noise:float=0.8, # per-protein noise on the localization part (before the squashing)
+                    other:float=0.6): # standard deviation of the unrelated half
+    "A stand-in for a sequence embedding of `prot`: family and parameters, mixed nonlinearly with noise and unrelated dimensions."
+    fam, prm = prot['family'], prot['params']
+    z = np.zeros(len(FAMILIES) + 4)
+    z[FAMILIES.index(fam)] = 1.
+    for k, (name, (lo, hi)) in enumerate(_RANGES[fam].items()): z[len(FAMILIES) + k] = (prm[name] - lo) / (hi - lo) - 0.5
+    z[-1] = (prm['brightness'] - 300) / 1200 - 0.5
+    g = np.random.default_rng([seed, 3])
+    a, q = g.standard_normal((dim // 2, len(z))), np.linalg.qr(g.standard_normal((dim, dim)))[0]
+    r = np.random.default_rng([seed, int(prot['ensg'][4:]), 3])   # this protein's own part
+    h = np.tanh(a @ z + noise * r.standard_normal(dim // 2))
+    return (q @ np.concatenate([h, other * r.standard_normal(dim - dim // 2)])).astype(np.float32)
+
+def write_embeddings(path, prots:list, seed:int=0, dim:int=64):
+    "Write `synth_embedding` of every protein as a table: `protein, e0, e1, ...` (one row per protein)."
+    with atomic_write(path) as f:
+        w = csv.writer(f); w.writerow(['protein'] + [f'e{k}' for k in range(dim)])
+        for p in prots: w.writerow([p['gene']] + [f'{v:.5f}' for v in synth_embedding(p, seed, dim)])
 
 # %% ../nbs/00a_synth.ipynb #c3696490
 @cli(positional=('out',))

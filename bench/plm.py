@@ -1,0 +1,168 @@
+"""Proteins that were never imaged, painted from a sequence embedding (issue 28). Per seed: a synthetic set of 40
+proteins (4 per family, 4 images of 128² each) with `protloc_synth`'s stand-in embeddings; one protein per family,
+drawn by the seed, is held out of every training step. The regression U-Net trains on the other 30 (their training
+split), `protloc_theta` extracts its theta, and the GAN trains on the same images conditioned on it (the project's
+defaults plus --epochs and 96² crops). Then the GAN (and the regression) paint each held-out protein onto all its
+images with a theta row from:
+  - the map from embedding to theta (`ThetaMap`, fitted on the checkpoint's own 30 proteins),
+  - the mean theta of its family (a prior that needs the family, which a user of an unimaged protein may not know),
+  - the theta of the seen protein with the nearest embedding,
+  - a random row (the scale of the checkpoint's theta).
+Scores per image: localization fidelity (a `LocClassifier` fitted on the true training images names the painting's
+family), compartment error (nucleus share against the truth's) and, for the GAN, the PCC of the mean of 8 samples;
+beside them the truth itself (the classifier's ceiling). Means over seeds with 95 % bootstrap intervals over images.
+Writes bench/plm/{scores,summary,maps}.csv and nbs/images/plm/unseen.png.
+Run: `python bench/plm.py` (3 seeds, one process per seed; about 30 minutes on 2 CPU cores)."""
+import argparse, subprocess, sys, time
+from pathlib import Path
+import numpy as np, pandas as pd, torch
+
+HERE = Path(__file__).parent
+CACHE, OUT, FIG = HERE/'.cache'/'plm', HERE/'plm', HERE.parent/'nbs'/'images'/'plm'
+N_PROTEINS, N_IMAGES, SIZE, CROP = 40, 4, 128, 96
+THETAS = ('mapped from the embedding', 'family mean', 'nearest seen protein (embedding)', 'random')
+
+def setup(seed):
+    "(image folder, prep paths, family of every protein, the held-out proteins) for one seed."
+    from protloc.synth import write_synthetic
+    from protloc.data import prep
+    d = CACHE/f'seed{seed}'
+    prots = write_synthetic(d/'synth', N_PROTEINS, N_IMAGES, SIZE, seed) if not (d/'synth'/'embeddings.csv').is_file() else None
+    from protloc.synth import synth_protein_params
+    prots = prots or [synth_protein_params(i, seed) for i in range(N_PROTEINS)]
+    fam = {p['gene']: p['family'] for p in prots}
+    rng = np.random.default_rng([seed, 28])
+    held = {rng.choice(sorted(n for n in fam if fam[n] == f)) for f in sorted(set(fam.values()))}
+    files = prep(d/'synth', d/'prep', proteins=[n for n in fam if n not in held], theta_dim=32, seed=seed)
+    return d, files, fam, held
+
+def train(seed, epochs_reg, epochs_gan, threads):
+    "Train the regression, extract its theta, train the GAN on it (skipped when already done)."
+    from protloc.train import train_regression
+    from protloc.pix2pix import train_gan
+    from protloc.thetamap import theta_main
+    d, f, _, _ = setup(seed); t = time.time()
+    common = dict(img_dir=str(d/'synth'), img_list=str(f['img_list']), protein_list=str(f['protein_list']), num_threads=threads, size=CROP, seed=seed)
+    if not (d/'reg'/'last.pth').is_file(): train_regression(**common, out_dir=str(d/'reg'), epochs=epochs_reg)
+    theta_main(model=str(d/'reg'/'last.pth'), out=str(d/'theta.pth'))
+    if not (d/'gan'/'last.pth').is_file(): train_gan(**common, theta_file=str(d/'theta.pth'), out_dir=str(d/'gan'), epochs=epochs_gan)
+    print(f'seed {seed}: trained in {time.time() - t:.0f} s', flush=True)
+
+def theta_rows(ck, fam, held, names, emb, seed):
+    "kind -> {held-out protein: theta row} for a checkpoint, and the fitted map."
+    from protloc.thetamap import mapped_theta, mean_theta
+    from protloc.embed import extract_theta
+    idx = {n: i for i, n in enumerate(names)}
+    tm, mapped = mapped_theta(ck, [n for n in names if n in ck['proteins'] or n in held], emb[[idx[n] for n in names if n in ck['proteins'] or n in held]])
+    seen = list(ck['proteins']); x = (emb - emb.mean(0)) / (emb.std(0) + 1e-6); x /= np.linalg.norm(x, axis=1, keepdims=True)
+    th = extract_theta(ck).numpy(); g = np.random.default_rng([seed, 29])
+    nearest = {h: th[ck['proteins'][max(seen, key=lambda s: x[idx[s]] @ x[idx[h]])]] for h in held}
+    rows = {THETAS[0]: mapped, THETAS[1]: {h: mean_theta(ck, [s for s in seen if fam[s] == fam[h]]) for h in held},
+            THETAS[2]: nearest, THETAS[3]: {h: g.normal(0, 1, th.shape[1]) * th.std(0) + th.mean(0) for h in held}}
+    return rows, tm
+
+def score_seed(seed, samples):
+    "Per-image scores of every (model, theta) on the held-out proteins of one seed, and the maps fitted."
+    from protloc.checkpoint import load_checkpoint, build_model
+    from protloc.data import read_image_list, read_fov
+    from protloc.dataset import normalize
+    from protloc.metrics import loc_features, LocClassifier, compartment_error, pcc
+    from protloc.results import prediction_and_spread
+    from protloc.thetamap import add_proteins, read_embeddings
+    d, f, fam, held = setup(seed)
+    names, emb = read_embeddings(d/'synth'/'embeddings.csv')
+    cks = {k: load_checkpoint(d/k/'last.pth') for k in ('reg', 'gan')}
+    norm = cks['gan']['norm']
+    def load(path): img = read_fov(d/'synth'/path); return img, normalize(img[1:], **norm)[0], normalize(img[:1], **norm)[0]
+    train_rows = [r for r in read_image_list(f['img_list']) if r['split'] == 'train']
+    clf = LocClassifier().fit(np.stack([loc_features(*load(r['path'])[1:]) for r in train_rows]), [fam[r['protein']] for r in train_rows])
+    from protloc.data import scan_images
+    test_rows = [r for r in scan_images(d/'synth', check=False) if r['protein'] in held]
+    models, maps = {}, []
+    for k, ck in cks.items():
+        rows, tm = theta_rows(ck, fam, held, names, emb, seed)
+        maps.append(dict(seed=seed, model=k, map=repr(tm), kind=tm.kind, alpha=tm.alpha, loo_error=tm.loo_error))
+        for kind, r in rows.items():
+            big = add_proteins(ck, r); models[(k, kind)] = (build_model(big), big)
+    out = []
+    for r in test_rows:
+        img, truth, nuc = load(r['path'])
+        preds = {('truth itself', ''): (truth, None)}
+        for (k, kind), (m, ck) in models.items():
+            p, mean, _ = prediction_and_spread(m, ck, img, ck['proteins'][r['protein']], samples if k == 'gan' else 1, fine=False)
+            preds[('GAN' if k == 'gan' else 'regression', kind)] = (p, mean)
+        for (model, kind), (p, mean) in preds.items():
+            t = lambda a: torch.from_numpy(np.ascontiguousarray(a, np.float32))[None]
+            out.append(dict(seed=seed, model=model, theta=kind, protein=r['protein'], family=fam[r['protein']], path=r['path'],
+                            fidelity=float(clf.predict(loc_features(p, nuc))[0] == fam[r['protein']]),
+                            compartment_error=compartment_error(p, truth, nuc), pcc=float(pcc(t(p), t(truth))),
+                            pcc_mean_of_samples=float(pcc(t(mean), t(truth))) if mean is not None else np.nan))
+    return pd.DataFrame(out), pd.DataFrame(maps), models
+
+def interval(s:pd.DataFrame, col, n_boot=1000, seed=0) -> tuple:
+    "Mean over seeds of the per-seed mean of `col`, with a 95 % bootstrap interval (images resampled within each seed)."
+    g = np.random.default_rng(seed); per = [v[col].dropna().to_numpy() for _, v in s.groupby('seed')]
+    per = [v for v in per if len(v)]
+    if not per: return np.nan, np.nan, np.nan
+    boots = np.mean([[g.choice(v, len(v)).mean() for v in per] for _ in range(n_boot)], 1)
+    return float(np.mean([v.mean() for v in per])), *map(float, np.percentile(boots, [2.5, 97.5]))
+
+def summarize(scores):
+    rows = []
+    for (model, kind), s in scores.groupby(['model', 'theta'], sort=False):
+        row = dict(model=model, theta=kind, seeds=s.seed.nunique(), images=len(s) // max(1, s.seed.nunique()))
+        for c in ('fidelity', 'compartment_error', 'pcc_mean_of_samples'):
+            row[c], row[f'{c}_lo'], row[f'{c}_hi'] = interval(s, c)
+            row[f'{c}_per_seed'] = ' '.join(f'{v:.3f}' for v in s.groupby('seed')[c].mean())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+def figure(models, seed, path):
+    "truth | GAN with each theta | nucleus, for one image of five held-out proteins."
+    import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+    from protloc.data import read_fov, scan_images
+    from protloc.dataset import normalize
+    from protloc.predict import predict_fov
+    d, _, fam, held = setup(seed)
+    rows = sorted((r for r in scan_images(d/'synth', check=False) if r['protein'] in held), key=lambda r: (fam[r['protein']], r['path']))
+    first = {}
+    for r in rows: first.setdefault(r['protein'], r)
+    show = list(first.values())[::2]
+    cols = ['truth'] + [f'GAN, {k}' for k in THETAS] + ['nucleus']
+    fig, axs = plt.subplots(len(show), len(cols), figsize=(1.9 * len(cols), 1.9 * len(show)))
+    for i, r in enumerate(show):
+        img = read_fov(d/'synth'/r['path']); norm = models[('gan', THETAS[0])][1]['norm']
+        ims = [normalize(img[1:], **norm)[0]]
+        for k in THETAS:
+            m, ck = models[('gan', k)]; torch.manual_seed(0)
+            ims.append(predict_fov(m, img, ck['proteins'][r['protein']], ck['norm'], dropout=True))
+        ims.append(normalize(img[:1], **norm)[0])
+        for j, (im, c) in enumerate(zip(ims, cols)):
+            axs[i, j].imshow(im, cmap='gray' if c == 'nucleus' else 'viridis', vmin=0, vmax=max(float(np.percentile(ims[0], 99.8)), 1e-3) if c != 'nucleus' else None)
+            axs[i, j].set_xticks([]); axs[i, j].set_yticks([])
+            if i == 0: axs[i, j].set_title(c.replace(' (embedding)', ''), fontsize=8)
+        axs[i, 0].set_ylabel(f"{r['protein']}\n{fam[r['protein']]}", fontsize=8)
+    fig.tight_layout(); path.parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=80); plt.close(fig)
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--seeds', type=int, default=3); ap.add_argument('--epochs_reg', type=int, default=30); ap.add_argument('--epochs_gan', type=int, default=20)
+    ap.add_argument('--samples', type=int, default=8); ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--one', type=int, default=None, help=argparse.SUPPRESS); ap.add_argument('--score_only', action='store_true')
+    a = ap.parse_args(); torch.set_num_threads(max(1, a.threads))
+    if a.one is not None: train(a.one, a.epochs_reg, a.epochs_gan, a.threads); sys.exit()
+    t0 = time.time()
+    if not a.score_only:   # one process per seed, sharing the cores
+        ps = [subprocess.Popen([sys.executable, __file__, '--one', str(s), f'--epochs_reg={a.epochs_reg}', f'--epochs_gan={a.epochs_gan}',
+                                f'--threads={max(1, a.threads // a.seeds)}']) for s in range(a.seeds)]
+        if any(p.wait() for p in ps): sys.exit('a training run failed')
+    parts = [score_seed(s, a.samples) for s in range(a.seeds)]
+    scores, maps = pd.concat([p[0] for p in parts]), pd.concat([p[1] for p in parts])
+    OUT.mkdir(parents=True, exist_ok=True)
+    scores.to_csv(OUT/'scores.csv', index=False, float_format='%.4f'); maps.to_csv(OUT/'maps.csv', index=False, float_format='%.4f')
+    summ = summarize(scores); summ.to_csv(OUT/'summary.csv', index=False, float_format='%.4f')
+    figure(parts[0][2], 0, FIG/'unseen.png')
+    pd.DataFrame([dict(seeds=a.seeds, epochs_reg=a.epochs_reg, epochs_gan=a.epochs_gan, proteins=N_PROTEINS, images=N_IMAGES, size=SIZE, crop=CROP,
+                       threads=a.threads, wall_s=round(time.time() - t0))]).to_csv(OUT/'setup.csv', index=False)
+    print(summ[['model', 'theta', 'fidelity', 'fidelity_lo', 'fidelity_hi', 'compartment_error', 'pcc_mean_of_samples']].round(3).to_string(index=False))
+    print(f'wall {time.time() - t0:.0f} s')
