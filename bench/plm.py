@@ -162,7 +162,8 @@ if __name__ == '__main__':
     scores.to_csv(OUT/'scores.csv', index=False, float_format='%.4f'); maps.to_csv(OUT/'maps.csv', index=False, float_format='%.4f')
     summ = summarize(scores); summ.to_csv(OUT/'summary.csv', index=False, float_format='%.4f')
     figure(parts[0][2], 0, FIG/'unseen.png')
+    prev = pd.read_csv(OUT/'setup.csv').iloc[0].to_dict() if a.score_only and (OUT/'setup.csv').is_file() else {}
     pd.DataFrame([dict(seeds=a.seeds, epochs_reg=a.epochs_reg, epochs_gan=a.epochs_gan, proteins=N_PROTEINS, images=N_IMAGES, size=SIZE, crop=CROP,
-                       threads=a.threads, wall_s=round(time.time() - t0))]).to_csv(OUT/'setup.csv', index=False)
+                       threads=a.threads, wall_s=prev.get('wall_s', round(time.time() - t0)), score_s=round(time.time() - t0))]).to_csv(OUT/'setup.csv', index=False)
     print(summ[['model', 'theta', 'fidelity', 'fidelity_lo', 'fidelity_hi', 'compartment_error', 'pcc_mean_of_samples']].round(3).to_string(index=False))
     print(f'wall {time.time() - t0:.0f} s')
