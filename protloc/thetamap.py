@@ -59,7 +59,7 @@ def read_embeddings(path, # folder of esm-extract .pt files, or a .csv / .npz ta
 # %% ../nbs/04a_theta_map.ipynb #9e44f6d0
 def _kernel(a:np.ndarray, b:np.ndarray, kind:str, width:float) -> np.ndarray:
     "Linear (scaled by the dimension) or Gaussian kernel between the rows of `a` and `b`."
-    if kind == 'linear': return a @ b.T / a.shape[1]
+    if kind == 'linear': return a @ b.T / a.shape[1] + 1.   # + 1: an intercept, so centred rows leave no null direction
     d2 = (a ** 2).sum(1)[:, None] + (b ** 2).sum(1)[None] - 2 * a @ b.T
     return np.exp(-d2.clip(0) / (2 * width ** 2 * a.shape[1]))
 
