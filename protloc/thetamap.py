@@ -63,31 +63,46 @@ def _kernel(a:np.ndarray, b:np.ndarray, kind:str, width:float) -> np.ndarray:
     d2 = (a ** 2).sum(1)[:, None] + (b ** 2).sum(1)[None] - 2 * a @ b.T
     return np.exp(-d2.clip(0) / (2 * width ** 2 * a.shape[1]))
 
+def _neighbours(a:np.ndarray, b:np.ndarray, k:int, skip_self:bool=False) -> np.ndarray:
+    "Indices of the `k` rows of `b` most cosine-similar to each row of `a` (`skip_self`: `a` is `b`, leave each row out)."
+    s = (a / np.linalg.norm(a, axis=1, keepdims=True)) @ (b / np.linalg.norm(b, axis=1, keepdims=True)).T
+    if skip_self: np.fill_diagonal(s, -np.inf)
+    return np.argsort(-s, 1)[:, :k]
+
+# %% ../nbs/04a_theta_map.ipynb #b264d945
 class ThetaMap:
-    "Kernel ridge map from embeddings to theta, its kernel and penalty chosen by leave-one-protein-out error."
-    def __init__(self, kinds=('linear', 'rbf'), widths=(0.5, 1., 2.), alphas=tuple(10. ** np.arange(-3, 3.5, 0.5))): store_attr()
+    "Map from embeddings to theta: kernel ridge or the mean of the k nearest proteins, chosen by leave-one-protein-out error."
+    def __init__(self, kinds=('linear', 'rbf', 'knn'), widths=(0.5, 1., 2.), alphas=tuple(10. ** np.arange(-3, 3.5, 0.5)), ks=(1, 2, 3, 5)): store_attr()
+    def _candidates(self, x, y):
+        "(leave-one-out squared error, kind, width or k, alpha) of every setting."
+        n = len(x)
+        for kind in self.kinds:
+            if kind == 'knn':
+                for k in (k for k in self.ks if k < n): yield ((y - y[_neighbours(x, x, k, True)].mean(1)) ** 2).sum(), kind, k, 0.
+                continue
+            for w in (self.widths if kind == 'rbf' else (1.,)):
+                kx = _kernel(x, x, kind, w)
+                for a in self.alphas:
+                    h = kx @ np.linalg.inv(kx + a * np.eye(n))
+                    yield (((y - h @ y) / (1 - np.diag(h))[:, None].clip(1e-6)) ** 2).sum(), kind, w, a
     def fit(self, emb:np.ndarray, theta:np.ndarray): # N×D embeddings and the N×T theta of the same proteins (N >= 3)
         if len(emb) < 3: raise ProtlocError(f'the map needs >= 3 proteins with both an embedding and a theta, not {len(emb)}')
         self.mu, self.sd = emb.mean(0), emb.std(0) + 1e-6
-        x, self.t_mean = (emb - self.mu) / self.sd, theta.mean(0)
-        y, n = theta - self.t_mean, len(emb)
-        base = (y ** 2).sum() * (n / (n - 1)) ** 2      # leave-one-out error of the mean theta
-        best = None
-        for kind in self.kinds:
-            for w in (self.widths if kind == 'rbf' else (1.,)):
-                k = _kernel(x, x, kind, w)
-                for a in self.alphas:
-                    h = k @ np.linalg.inv(k + a * np.eye(n))
-                    err = (((y - h @ y) / (1 - np.diag(h))[:, None].clip(1e-6)) ** 2).sum() / base
-                    if best is None or err < best[0]: best = (err, kind, w, a)
-        self.loo_error, self.kind, self.width, self.alpha = best
-        self.x = x; self.w = np.linalg.solve(_kernel(x, x, self.kind, self.width) + self.alpha * np.eye(n), y)
+        self.x, self.t_mean = (emb - self.mu) / self.sd, theta.mean(0)
+        self.y, n = theta - self.t_mean, len(emb)
+        base = (self.y ** 2).sum() * (n / (n - 1)) ** 2      # leave-one-out error of the mean theta
+        err, self.kind, self.width, self.alpha = min(self._candidates(self.x, self.y), key=lambda c: c[0])
+        self.loo_error = err / base
+        if self.kind != 'knn': self.w = np.linalg.solve(_kernel(self.x, self.x, self.kind, self.width) + self.alpha * np.eye(n), self.y)
         return self
     def __call__(self, emb:np.ndarray) -> np.ndarray: # M×D embeddings -> M×T theta
-        return self.t_mean + _kernel((np.atleast_2d(emb) - self.mu) / self.sd, self.x, self.kind, self.width) @ self.w
+        x = (np.atleast_2d(emb) - self.mu) / self.sd
+        if self.kind == 'knn': return self.t_mean + self.y[_neighbours(x, self.x, int(self.width))].mean(1)
+        return self.t_mean + _kernel(x, self.x, self.kind, self.width) @ self.w
     def __repr__(self):
-        w = f', width {self.width:g}' if self.kind == 'rbf' else ''
-        return f'{self.kind} kernel ridge (alpha {self.alpha:g}{w}), leave-one-out error {self.loo_error:.2f} of the mean theta error'
+        how = f'mean theta of the {self.width} nearest proteins' if self.kind == 'knn' else \
+              f'{self.kind} kernel ridge (alpha {self.alpha:g}{f", width {self.width:g}" if self.kind == "rbf" else ""})'
+        return f'{how}, leave-one-out error {self.loo_error:.2f} of the mean theta error'
 
 # %% ../nbs/04a_theta_map.ipynb #52374f8e
 def add_proteins(ck:dict, # from `load_checkpoint`
