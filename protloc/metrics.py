@@ -15,7 +15,8 @@ __all__ = ['METRICS', 'RINGS', 'pcc', 'ssim', 'hf_power', 'sharpness', 'batch_sh
            'hallucination', 'spill', 'intensity', 'score_image', 'nucleus_mask', 'nucleus_share', 'compartment_error',
            'sample_stats', 'uncertainty_spearman', 'fine_variance', 'predictive_std', 'gaussian_blur',
            'band_amplitudes', 'signed_distance', 'signal', 'loc_features', 'LocClassifier', 'radial_profile',
-           'radial_distance', 'hallucination_ratio', 'stratified_spearman', 'interval_coverage', 'bootstrap_ci']
+           'radial_distance', 'hallucination_ratio', 'stratified_spearman', 'interval_coverage', 'bootstrap_ci',
+           'painting_scores', 'uncertainty_scores']
 
 # %% ../nbs/01a_metrics.ipynb #5cb2a61f
 def pcc(pred, targ):
@@ -255,3 +256,18 @@ def bootstrap_ci(values, # one number per item (image), NaNs dropped
     means = np.random.default_rng(seed).choice(v, (n, len(v))).mean(1)
     a = (1 - level) / 2
     return float(v.mean()), float(np.quantile(means, a)), float(np.quantile(means, 1 - a))
+
+# %% ../nbs/01a_metrics.ipynb #e6df366f
+def painting_scores(pred:np.ndarray, truth:np.ndarray, nuc:np.ndarray, # H×W each: painting, true protein image, nucleus
+                    clf:LocClassifier|None=None, # fitted on true training images (None: no `loc_correct`)
+                    family:str|None=None) -> dict: # the protein's family, for `loc_correct`
+    "`score_image` + compartment error, radial distance (px), hallucination ÷ the truth's own, and whether `clf` names `family`."
+    out = dict(score_image(pred, truth), compartment_error=compartment_error(pred, truth, nuc),
+               radial_distance=radial_distance(pred, truth, nuc), hallucination_ratio=hallucination_ratio(pred, truth))
+    if clf is not None and family: out['loc_correct'] = float(clf.predict(loc_features(pred, nuc))[0] == family)
+    return out
+
+def uncertainty_scores(mean:np.ndarray, std:np.ndarray, truth:np.ndarray) -> dict: # H×W each
+    "How a predictive std ranks the error within intensity strata (beside the mean used as a std) and how much of the truth its ±1σ and ±2σ bands hold."
+    return dict(uncertainty_stratified=stratified_spearman(std, mean, truth), uncertainty_stratified_mean=stratified_spearman(mean, mean, truth),
+                coverage_1sd=interval_coverage(mean, std, truth, 1.), coverage_2sd=interval_coverage(mean, std, truth, 2.))
