@@ -1,0 +1,213 @@
+"""The findings, under a protocol that cannot be tuned to (issue 24): every default is chosen on the validation split,
+the test split is scored once, every number is a mean over seeds with a 95 % interval, every check's pass is computed.
+
+For each seed: `protloc_prep` writes the splits to disk (by image for the proteins the models see: train, valid, test;
+plus proteins held out of every training step, half in valid, half in test), then the console scripts train at the
+project's defaults (plus the budget below) a regression U-Net, the protein-agnostic baseline (the same U-Net, no
+protein) and the Pix2Pix GAN on the regression's learned theta, and `protloc_eval` scores every model on the chosen
+split beside the baselines (wrong protein, per-protein and per-family mean images) and the ceiling (the truth itself).
+
+Run: `python bench/findings.py --split valid` while choosing; `python bench/findings.py --split test` once, at the end.
+Writes bench/findings/<split>/{scores,table,checks,theta}.csv and setup.json; the findings notebook and the README
+render from them. `--generator othergen` uses bench/othergen.py's images."""
+import argparse, json, subprocess, sys, time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+import numpy as np, pandas as pd
+
+HERE = Path(__file__).parent
+OUT = HERE/'findings'
+GAN, REG, AGN = 'GAN', 'regression', 'protein-agnostic'
+BASELINES = ['wrong protein', 'per-family mean image', 'per-protein mean image']
+CEILING = 'truth (reference)'
+
+def sh(cmd, log):
+    "Run one console-script command line, its output appended to `log`; fail loudly."
+    with open(log, 'a') as f:
+        f.write(f'$ {" ".join(map(str, cmd))}\n'); f.flush()
+        r = subprocess.run(list(map(str, cmd)), stdout=f, stderr=subprocess.STDOUT)
+    if r.returncode: raise SystemExit(f'{cmd[0]} failed (exit {r.returncode}); see {log}')
+
+def make_data(a, cache):
+    "The synthetic set (one for all seeds, as a real data set is one): protloc_synth, or bench/othergen.py."
+    d = cache/f'{a.generator}_{a.proteins}x{a.images}_{a.size}'
+    if (d/'opencell-localization-annotations.csv').is_file(): return d
+    if a.generator == 'othergen':
+        sh([sys.executable, HERE/'othergen.py', d, '--proteins', a.proteins, '--fovs', a.images, '--size', a.size], cache/'data.log')
+    else: sh(['protloc_synth', d, '--proteins', a.proteins, '--images', a.images, '--size', a.size, '--seed', 0], cache/'data.log')
+    return d
+
+def seed_dir(cache, seed): return cache/f'seed{seed}'
+
+def prep(a, d, seed, cache):
+    "The splits of this seed, written to disk by protloc_prep."
+    s = seed_dir(cache, seed); s.mkdir(parents=True, exist_ok=True)
+    if not (s/'prep'/'images.csv').is_file():
+        sh(['protloc_prep', '--img_dir', d, '--out_dir', s/'prep', '--valid_pct', a.valid_pct, '--test_pct', a.test_pct,
+            '--heldout_pct', a.heldout_pct, '--seed', seed, '--theta_dim', 32], s/'log.txt')
+    return s
+
+def train(a, d, s, seed, kind, threads):
+    "One model through `protloc_train` (skipped when its checkpoint exists): 'reg', 'agn' or 'gan'."
+    out = s/kind
+    if (out/'last.pth').is_file(): return out/'last.pth'
+    common = ['--num_threads', threads, '--protein_list', s/'prep'/'proteins.pkl', '--img_dir', d, '--img_list', s/'prep'/'images.csv',
+              '--out_dir', out, '--size', a.crop, '--wf', a.wf, '--seed', seed]
+    t = time.time()
+    if kind == 'gan':
+        sh(['protloc_theta', '--model', s/'reg'/'last.pth', '--out', s/'theta_learned.pth'], s/'log.txt')
+        sh(['protloc_train', '--is_gan', '--pix2pix_gen', '--theta_file', s/'theta_learned.pth', '--epochs', a.gan_epochs, *common], s/'log.txt')
+    else: sh(['protloc_train', '--epochs', a.reg_epochs, *common, *(['--no_protein'] if kind == 'agn' else [])], s/'log.txt')
+    (out/'train_s.txt').write_text(f'{time.time() - t:.1f}')
+    return out/'last.pth'
+
+def score(a, d, s, split, threads):
+    "protloc_eval of the three models on `split`, with the baselines; its per-image scores."
+    out = s/f'eval_{split}'
+    if not (out/'scores.csv').is_file():
+        sh(['protloc_eval', '--model', s/'reg'/'last.pth', s/'agn'/'last.pth', s/'gan'/'last.pth', '--img_dir', d,
+            '--img_list', s/'prep'/'images.csv', '--out_dir', out, '--split', split, '--shuffle_ids', '--samples', a.samples,
+            '--num_threads', threads, '--families', s/'prep'/'families.csv'], s/'log.txt')
+    names = {'reg': REG, 'agn': AGN, 'gan': GAN}
+    sc = pd.read_csv(out/'scores.csv')
+    sc['model'] = sc.model.map(lambda m: rename(m, names))
+    return sc
+
+def rename(m, names):
+    "protloc_eval names a model by its folder ('reg (wrong protein)'); the bench's names are the table's."
+    for k, v in names.items():
+        if m == k or m.startswith(k + ' '): return v + m[len(k):]
+    return m
+
+def theta_knn(s):
+    "kNN family accuracy (k=3, leave-one-out) of the regression's learned theta and of the random theta, on the seen proteins."
+    from protloc.data import load_theta
+    from protloc.checkpoint import load_checkpoint
+    from protloc.embed import knn_accuracy, read_families
+    ck = load_checkpoint(s/'reg'/'last.pth'); fam = read_families(s/'prep'/'families.csv')
+    names = sorted(ck['proteins'], key=ck['proteins'].get); seen = seen_proteins(s)
+    keep = [i for i, n in enumerate(names) if n in seen]
+    labels = [fam[names[i]] for i in keep]
+    return dict(learned=knn_accuracy(ck['theta'][keep], labels), random=knn_accuracy(load_theta(s/'prep'/'theta.pth')[keep], labels))
+
+def seen_proteins(s) -> set:
+    "Proteins with training images in this seed's split (the others are held out of every training step)."
+    return set(pd.read_csv(s/'prep'/'images.csv').query("split == 'train'").protein)
+
+# ---------------------------------------------------------------- the table: means over seeds, 95 % intervals over images
+METRICS = ['loc_correct', 'radial_distance', 'compartment_error', 'intensity', 'sharpness', 'hallucination_ratio', 'pcc',
+           'pcc_mean_of_samples', 'uncertainty_stratified', 'uncertainty_stratified_mean', 'coverage_1sd', 'coverage_2sd']
+
+def table(scores:pd.DataFrame) -> pd.DataFrame:
+    "Per (model, family; family 'all' first): each metric's mean over every image of every seed, its 95 % bootstrap interval, and the seeds' own means."
+    from protloc.metrics import bootstrap_ci
+    rows = []
+    for fam in ['all', *sorted(scores.family.unique())]:
+        part = scores if fam == 'all' else scores[scores.family == fam]
+        for m, g in part.groupby('model', sort=False):
+            r = dict(model=m, family=fam, images=len(g), seeds=g.seed.nunique())
+            for c in [c for c in METRICS if c in g and g[c].notna().any()]:
+                r[c], r[f'{c}_lo'], r[f'{c}_hi'] = bootstrap_ci(g[c])
+                r[f'{c}_seeds'] = ' '.join(f'{v:.3f}' for v in g.groupby('seed')[c].mean())
+            rows.append(r)
+    return pd.DataFrame(rows)
+
+def family_values(t, model, col):
+    "`col` per family (not 'all') of `model`."
+    f = t[(t.model == model) & (t.family != 'all')]
+    return dict(zip(f.family, f[col]))
+
+def verdict(per_seed:list, ok) -> str:
+    "pass / fail when every seed agrees; 'tie' when the seeds disagree (a sign that flips between seeds is no finding)."
+    v = [bool(ok(x)) for x in per_seed]
+    return 'pass' if all(v) else 'fail' if not any(v) else 'tie'
+
+def checks(t:pd.DataFrame, per_seed:dict, knn:pd.DataFrame) -> pd.DataFrame:
+    """The issue's targets, each computed from the table: value (mean over seeds, interval), target, verdict, and whether
+    the protein-agnostic baseline would pass it too (then the check is no evidence that the model knows the protein)."""
+    A = lambda m, c: t[(t.model == m) & (t.family == 'all')][c].iloc[0] if ((t.model == m) & (t.family == 'all')).any() else np.nan
+    I = lambda m, c: (A(m, f'{c}_lo'), A(m, f'{c}_hi'))
+    S = lambda m, c: per_seed[(m, c)]   # per-seed values of a statistic
+    rows = []
+    def add(name, value, ci, target, ok, seeds, agn=None):
+        rows.append(dict(check=name, value=value, lo=ci[0], hi=ci[1], target=target, verdict=verdict(seeds, ok),
+                         agnostic=agn, agnostic_passes=None if agn is None or np.isnan(agn) else bool(ok(agn))))
+    add('learned theta kNN family accuracy', knn.learned.mean(), (knn.learned.min(), knn.learned.max()), '>= 0.8', lambda v: v >= 0.8, knn.learned)
+    add('random theta kNN family accuracy', knn.random.mean(), (knn.random.min(), knn.random.max()), '<= 0.2', lambda v: v <= 0.2, knn.random)
+    add('GAN localization fidelity, all families', A(GAN, 'loc_correct'), I(GAN, 'loc_correct'), '>= 0.8', lambda v: v >= 0.8,
+        S(GAN, 'loc_all'), A(AGN, 'loc_correct'))
+    add('GAN localization fidelity, worst family', min(family_values(t, GAN, 'loc_correct').values()), (np.nan, np.nan), '>= 2/3',
+        lambda v: v >= 2 / 3 - 1e-9, S(GAN, 'loc_worst'), min(family_values(t, AGN, 'loc_correct').values(), default=np.nan))
+    add('GAN intensity / truth, lowest family', min(family_values(t, GAN, 'intensity').values()), (np.nan, np.nan), '>= 0.5',
+        lambda v: v >= 0.5, S(GAN, 'int_min'), min(family_values(t, AGN, 'intensity').values(), default=np.nan))
+    add('GAN intensity / truth, highest family', max(family_values(t, GAN, 'intensity').values()), (np.nan, np.nan), '<= 2',
+        lambda v: v <= 2, S(GAN, 'int_max'), max(family_values(t, AGN, 'intensity').values(), default=np.nan))
+    add('GAN radial distance (px) - per-family mean image', A(GAN, 'radial_distance') - A('per-family mean image', 'radial_distance'),
+        (np.nan, np.nan), '< 0', lambda v: v < 0, S(GAN, 'radial_vs_family'), A(AGN, 'radial_distance') - A('per-family mean image', 'radial_distance'))
+    add('GAN compartment error, worst family', max(family_values(t, GAN, 'compartment_error').values()), (np.nan, np.nan), '<= 0.15',
+        lambda v: v <= 0.15, S(GAN, 'comp_worst'), max(family_values(t, AGN, 'compartment_error').values(), default=np.nan))
+    add('GAN sharpness / truth, median family', np.median(list(family_values(t, GAN, 'sharpness').values())), (np.nan, np.nan), '0.8-1.25',
+        lambda v: 0.8 <= v <= 1.25, S(GAN, 'sharp_median'), np.median(list(family_values(t, AGN, 'sharpness').values())))
+    add('GAN mean-of-8 PCC / regression PCC', A(GAN, 'pcc_mean_of_samples') / A(REG, 'pcc'), (np.nan, np.nan), '>= 0.9',
+        lambda v: v >= 0.9, S(GAN, 'mean8_ratio'))
+    add('regression PCC - wrong protein PCC', A(REG, 'pcc') - A(f'{REG} (wrong protein)', 'pcc'), (np.nan, np.nan), '>= 0.05',
+        lambda v: v >= 0.05, S(REG, 'pcc_vs_wrong'))
+    add('uncertainty within intensity strata: predictive std - mean as std', A(GAN, 'uncertainty_stratified') - A(GAN, 'uncertainty_stratified_mean'),
+        (np.nan, np.nan), '>= 0.05', lambda v: v >= 0.05, S(GAN, 'unc_margin'))
+    add('coverage of mean ± 1 std (calibrated: 0.68)', A(GAN, 'coverage_1sd'), I(GAN, 'coverage_1sd'), '0.58-0.78', lambda v: 0.58 <= v <= 0.78, S(GAN, 'cov1'))
+    add('GAN hallucination / truth\'s own', A(GAN, 'hallucination_ratio'), I(GAN, 'hallucination_ratio'), '<= 1.5 (beside regression)',
+        lambda v: v <= 1.5, S(GAN, 'hall'), A(AGN, 'hallucination_ratio'))
+    return pd.DataFrame(rows)
+
+def seed_stats(scores:pd.DataFrame) -> dict:
+    "(model, statistic) -> the statistic per seed, for the checks' verdicts."
+    out = {}
+    for seed, s in scores.groupby('seed'):
+        fam = lambda m, c: s[s.model == m].groupby('family')[c].mean()
+        mean = lambda m, c: s[s.model == m][c].mean()
+        vals = {(GAN, 'loc_all'): mean(GAN, 'loc_correct'), (GAN, 'loc_worst'): fam(GAN, 'loc_correct').min(),
+                (GAN, 'int_min'): fam(GAN, 'intensity').min(), (GAN, 'int_max'): fam(GAN, 'intensity').max(),
+                (GAN, 'radial_vs_family'): mean(GAN, 'radial_distance') - mean('per-family mean image', 'radial_distance'),
+                (GAN, 'comp_worst'): fam(GAN, 'compartment_error').max(), (GAN, 'sharp_median'): fam(GAN, 'sharpness').median(),
+                (GAN, 'mean8_ratio'): mean(GAN, 'pcc_mean_of_samples') / mean(REG, 'pcc'),
+                (REG, 'pcc_vs_wrong'): mean(REG, 'pcc') - mean(f'{REG} (wrong protein)', 'pcc'),
+                (GAN, 'unc_margin'): mean(GAN, 'uncertainty_stratified') - mean(GAN, 'uncertainty_stratified_mean'),
+                (GAN, 'cov1'): mean(GAN, 'coverage_1sd'), (GAN, 'hall'): mean(GAN, 'hallucination_ratio')}
+        for k, v in vals.items(): out.setdefault(k, []).append(v)
+    return out
+
+def main(a):
+    cache = Path(a.cache or HERE/'.cache'/'findings'); cache.mkdir(parents=True, exist_ok=True)
+    out = Path(a.out or OUT)/(a.split if a.generator == 'protloc' else f'{a.generator}_{a.split}'); out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time(); d = make_data(a, cache)
+    dirs = {seed: prep(a, d, seed, cache) for seed in a.seeds}
+    th = str(max(1, a.threads // a.jobs))
+    with ThreadPoolExecutor(a.jobs) as pool:   # a.jobs models at once, the threads shared: regressions first, then the GANs
+        list(pool.map(lambda job: train(a, d, dirs[job[0]], job[0], job[1], th), [(s, k) for s in a.seeds for k in ('reg', 'agn')]))
+        list(pool.map(lambda s: train(a, d, dirs[s], s, 'gan', th), a.seeds))
+        scores = list(pool.map(lambda s: score(a, d, dirs[s], a.split, th).assign(seed=s), a.seeds))
+    scores = pd.concat(scores, ignore_index=True)
+    knn = pd.DataFrame([dict(seed=s, **theta_knn(dirs[s])) for s in a.seeds])
+    t = table(scores); chk = checks(t, seed_stats(scores), knn)
+    times = {f'{k} train s (seed {s})': float((dirs[s]/k/'train_s.txt').read_text()) for s in a.seeds for k in ('reg', 'agn', 'gan')}
+    scores.to_csv(out/'scores.csv', index=False); t.to_csv(out/'table.csv', index=False, float_format='%.4f')
+    chk.to_csv(out/'checks.csv', index=False, float_format='%.4f'); knn.to_csv(out/'theta.csv', index=False, float_format='%.4f')
+    (out/'setup.json').write_text(json.dumps(dict(vars(a), wall_s=round(time.time() - t0), train_s=times), indent=1))
+    pd.set_option('display.width', 250); pd.set_option('display.max_columns', 30)
+    cols = ['model', 'images', *[c for c in ('loc_correct', 'radial_distance', 'compartment_error', 'intensity', 'sharpness', 'hallucination_ratio', 'pcc') if c in t]]
+    print(t[t.family == 'all'][cols].round(3).to_string(index=False)); print(chk.round(3).to_string(index=False))
+    print(f'wall time {time.time() - t0:.0f} s')
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--split', default='valid', choices=['valid', 'test'], help='valid while choosing; test once, at the end')
+    ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    ap.add_argument('--proteins', type=int, default=30); ap.add_argument('--images', type=int, default=6); ap.add_argument('--size', type=int, default=192)
+    ap.add_argument('--valid_pct', type=float, default=1 / 6); ap.add_argument('--test_pct', type=float, default=1 / 6)
+    ap.add_argument('--heldout_pct', type=float, default=0., help='proteins held out of every training step (half valid, half test)')
+    ap.add_argument('--reg_epochs', type=int, default=30); ap.add_argument('--gan_epochs', type=int, default=15)
+    ap.add_argument('--crop', type=int, default=96); ap.add_argument('--wf', type=int, default=4, help='U-Net width factor (the default network: 5)')
+    ap.add_argument('--samples', type=int, default=8); ap.add_argument('--threads', type=int, default=2); ap.add_argument('--jobs', type=int, default=2)
+    ap.add_argument('--generator', default='protloc', choices=['protloc', 'othergen'])
+    ap.add_argument('--cache', default=None); ap.add_argument('--out', default=None)
+    main(ap.parse_args())
