@@ -10,33 +10,34 @@ import torch
 from common import parser, reg_set, split, bench_dls, fit_regression, fastai_vs_plain, md_table
 from protloc.data import load_theta
 from protloc.checkpoint import load_checkpoint
-from protloc.pix2pix import gan_learner, PatchGANLoss, plot_gan_history
+from protloc.pix2pix import gan_learner, Pix2PixLoss, plot_gan_history
 from protloc.results import load_models, eval_models, summarize, results_grid
 from fastai.callback.progress import ProgressCallback
 
-def plain_loop(g, c, batches, lr=2e-4, lambda_l1=100.):
-    "The same Pix2Pix step written by hand on (generator, critic): critic step, then generator step. Returns seconds per iteration."
+def plain_loop(g, c, batches, lr=2e-4, loss=None):
+    """The same Pix2Pix step written by hand on (generator, critic): critic step, then generator step, both on `loss`
+    (the learner's `Pix2PixLoss`: L1 of blurred images, the texture term, the GAN term). Returns seconds per iteration."""
     g_opt = torch.optim.Adam([p for p in g.parameters() if p.requires_grad], lr=lr, betas=(0.5, 0.999), eps=1e-8)
     d_opt = torch.optim.Adam(c.parameters(), lr=lr, betas=(0.5, 0.999), eps=1e-8)
-    gan, l1 = PatchGANLoss(), torch.nn.L1Loss()
+    loss = loss or Pix2PixLoss()
     judge = lambda x, img, pid: c(x, img, g.theta(pid).detach() if c.cond_dim else None)   # patch logits of (nucleus, image) pairs
     g.train(); c.train(); t0 = time.perf_counter()
     for x, pid, y in batches:
         fake = g(x, pid)
         c.requires_grad_(True)
-        ld = (gan(judge(x, y, pid), True) + gan(judge(x, fake.detach(), pid), False)) / 2
+        ld = loss.critic(judge(x, y, pid), judge(x, fake.detach(), pid))
         d_opt.zero_grad(); ld.backward(); d_opt.step()
         c.requires_grad_(False)
-        loss = lambda_l1 * l1(fake, y) + gan(judge(x, fake, pid), True)
-        loss.backward(); g_opt.step(); g_opt.zero_grad()
-        ld.item(); loss.detach().item()   # the fastai run reads both losses each batch too
+        lg = loss(judge(x, fake, pid), fake, y, None if g.unet.noise is None else g.unet.noise.mean)
+        lg.backward(); g_opt.step(); g_opt.zero_grad()
+        ld.item(); lg.detach().item()   # the fastai run reads both losses each batch too
     return (time.perf_counter() - t0) / len(batches)
 
 def time_ratio(dls, theta, n_iter, repeats, **kw):
     "Median seconds/iteration of fastai and of the plain loop, alternating, on identical models and batches."
     batches = [dls.train.one_batch() for _ in range(n_iter)]
     return fastai_vs_plain(batches, lambda: gan_learner(dls, theta, **kw), lambda learn: learn.fit_flat_lin(1, 2e-4),
-                           lambda learn: plain_loop(learn.model, learn.pix2pix.critic, batches), repeats)
+                           lambda learn: plain_loop(learn.model, learn.pix2pix.critic, batches, loss=learn.pix2pix.gan_loss), repeats)
 
 if __name__ == '__main__':
     ap = parser(__doc__, epochs=20, lr=5e-4)

@@ -38,14 +38,15 @@ def setup(seed):
 
 def train(seed, epochs_reg, epochs_gan, threads):
     "Train the regression, extract its theta, train the GAN on it (skipped when already done)."
+    from protloc.settings import TrainSettings
     from protloc.train import train_regression
     from protloc.pix2pix import train_gan
     from protloc.thetamap import theta_main
     d, f, _, _ = setup(seed); t = time.time()
     common = dict(img_dir=str(d/'synth'), img_list=str(f['img_list']), protein_list=str(f['protein_list']), num_threads=threads, size=CROP, seed=seed)
-    if not (d/'reg'/'last.pth').is_file(): train_regression(**common, out_dir=str(d/'reg'), epochs=epochs_reg)
+    if not (d/'reg'/'last.pth').is_file(): train_regression(TrainSettings(**common, out_dir=str(d/'reg'), epochs=epochs_reg))
     theta_main(model=str(d/'reg'/'last.pth'), out=str(d/'theta.pth'))
-    if not (d/'gan'/'last.pth').is_file(): train_gan(**common, theta_file=str(d/'theta.pth'), out_dir=str(d/'gan'), epochs=epochs_gan)
+    if not (d/'gan'/'last.pth').is_file(): train_gan(TrainSettings(**common, is_gan=True, theta_file=str(d/'theta.pth'), out_dir=str(d/'gan'), epochs=epochs_gan))
     print(f'seed {seed}: trained in {time.time() - t:.0f} s', flush=True)
 
 def theta_rows(ck, fam, held, names, emb, seed):

@@ -16,12 +16,13 @@ OUT = HERE.parent/'nbs'/'images'/'results'
 
 def baseline(name, files, a, epochs, **kw):
     "Train one baseline (once) like the science bench's regression; returns its checkpoint."
-    from protloc.pix2pix import train_main
+    from protloc.cli import train_main
+    from protloc.settings import TrainSettings
     ck = science.CACHE/name/'last.pth'
     if not ck.exists():
         d, _ = science.data(a.proteins, a.size)
-        train_main(img_dir=str(d), img_list=str(files['img_list']), protein_list=str(files['protein_list']), out_dir=str(ck.parent),
-                   num_threads=a.threads, epochs=epochs, size=a.crop, wf=a.wf, **kw)
+        train_main(TrainSettings(img_dir=str(d), img_list=str(files['img_list']), protein_list=str(files['protein_list']), out_dir=str(ck.parent),
+                                 num_threads=a.threads, epochs=epochs, size=a.crop, wf=a.wf, **kw))
     return ck
 
 if __name__ == '__main__':

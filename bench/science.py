@@ -17,7 +17,7 @@ from data import make_set   # the data bench's cached synthetic sets (write_synt
 HERE = Path(__file__).parent
 CACHE, OUT, FIG = HERE/'.cache'/'science', HERE/'science', HERE.parent/'nbs'/'images'/'science'
 REG = 'regression'
-# name -> (kind, train_main keyword arguments beyond the data and --epochs); theta 'learned' = protloc_theta of REG
+# name -> (kind, `TrainSettings` fields beyond the data and --epochs); theta 'learned' = protloc_theta of REG
 MODELS = {   # the core rows: the issue's checks read these three
     REG: ('reg', {}),
     'GAN, learned theta': ('gan', dict(theta='learned')),
@@ -38,12 +38,12 @@ ABLATIONS = {   # one lever changed per row (`--ablations`; an 'epochs' entry ov
     'GAN, learned theta, lambda_L1 10': ('gan', dict(theta='learned', lambda_l1=10.)),
     'GAN, learned theta, 40 epochs': ('gan', dict(theta='learned', epochs=40)),
     'GAN, random theta, 40 epochs': ('gan', dict(theta='random', epochs=40)),
-    'GAN, learned theta, Pix2Pix loss (pixel L1, no texture term)': ('gan', dict(theta='learned', l1_blur=0., lambda_texture=0.)),   # the defaults before
-    'GAN, random theta, Pix2Pix loss (pixel L1, no texture term)': ('gan', dict(theta='random', l1_blur=0., lambda_texture=0.)),
-    'GAN, learned theta, no texture term': ('gan', dict(theta='learned', lambda_texture=0.)),   # L1 of 2 px blurs alone
+    'GAN, learned theta, Pix2Pix loss (pixel L1, no texture term)': ('gan', dict(theta='learned', l1_blur=0., texture_weight=0.)),   # the defaults before
+    'GAN, random theta, Pix2Pix loss (pixel L1, no texture term)': ('gan', dict(theta='random', l1_blur=0., texture_weight=0.)),
+    'GAN, learned theta, no texture term': ('gan', dict(theta='learned', texture_weight=0.)),   # L1 of 2 px blurs alone
     'GAN, learned theta, pixel L1': ('gan', dict(theta='learned', l1_blur=0.)),                 # the texture term alone
     'GAN, learned theta, L1 of 4 px blurs': ('gan', dict(theta='learned', l1_blur=4.)),
-    'GAN, learned theta, texture weight 300': ('gan', dict(theta='learned', lambda_texture=300.)),
+    'GAN, learned theta, texture weight 300': ('gan', dict(theta='learned', texture_weight=300.)),
 }
 
 def slug(name): return ''.join(c if c.isalnum() else '_' for c in name).strip('_')
@@ -67,7 +67,9 @@ def child_argv(a):
 
 def train_one(name, a):
     "Train one model with `protloc_train`'s own function; its checkpoint goes to CACHE/<slug>/."
-    from protloc.pix2pix import train_main, train_gan
+    from protloc.cli import train_main
+    from protloc.pix2pix import train_gan
+    from protloc.settings import TrainSettings
     from protloc.thetamap import theta_main
     d, files = data(a.proteins, a.size)
     kind, kw = MODELS[name]; kw = dict(kw)
@@ -75,14 +77,14 @@ def train_one(name, a):
                   num_threads=a.threads, epochs=a.reg_epochs if kind == 'reg' else a.epochs, size=a.crop, wf=a.wf)
     common.update({k: kw.pop(k) for k in ('epochs', 'wf') if k in kw})
     t = time.time()
-    if kind == 'reg': train_main(**common, **kw)
+    if kind == 'reg': train_main(TrainSettings(**common, **kw))
     else:
         th = kw.pop('theta')
         if th.startswith('learned'):
             src = th.partition(':')[2] or REG; tf = CACHE/f'theta_{slug(src)}.pth'
             theta_main(model=str(CACHE/slug(src)/'last.pth'), out=str(tf))
         else: tf = files['theta_file']
-        train_gan(**common, theta_file=str(tf), **kw)   # what `protloc_train --is_gan` runs (it also takes options with no flag)
+        train_gan(TrainSettings(**common, is_gan=True, theta_file=str(tf), **kw))   # what `protloc_train --is_gan` runs (settings with no flag too)
     (CACHE/slug(name)/'train_s.txt').write_text(f'{time.time() - t:.1f}')
 
 COLUMNS = ['model', 'kind', 'family', 'protein', 'path', 'pcc', 'sharpness', 'intensity', 'compartment_error', 'hallucination', 'spill',

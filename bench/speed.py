@@ -19,17 +19,18 @@ from common import fastai_vs_plain   # noqa: E402
 from gan import time_ratio as gan_time_ratio   # noqa: E402
 from protloc.data import prep, load_theta, read_fov
 from protloc.dataset import protein_dls
-from protloc.train import regression_learner, gpu_speedups
+from protloc.settings import TrainSettings
+from protloc.train import regression_learner, regression_loss, gpu_speedups
 from protloc.checkpoint import save_checkpoint, CKPT_FORMAT
 from fastai.callback.core import Callback
 from fastai.torch_core import default_device
 
-def plain_regression(model, batches, opt_func):
-    "The regression step by hand: forward, MSE, backward, step, zero_grad, read the loss. Seconds per iteration."
+def plain_regression(model, batches, opt_func, texture_weight=1.):
+    "The regression step by hand: forward, the learner's `regression_loss` (MSE + texture term), backward, step, zero_grad, read the loss. Seconds per iteration."
     opt = opt_func(model.parameters())
     model.train(); t0 = time.perf_counter()
     for x, pid, y in batches:
-        loss = torch.nn.functional.mse_loss(model(x, pid), y)
+        loss = regression_loss(model(x, pid), y, model.texture, texture_weight)
         loss.backward(); opt.step(); opt.zero_grad()
         loss.item()                        # fastai's Recorder reads every batch's loss too
     return (time.perf_counter() - t0) / len(batches)
@@ -39,7 +40,7 @@ def regression_ratio(dls, n_iter, repeats, lr=3e-3, **kw):
     batches = [dls.train.one_batch() for _ in range(n_iter)]
     adamw = lambda ps: torch.optim.AdamW(ps, lr=lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.01)
     return fastai_vs_plain(batches, lambda: regression_learner(dls, **kw), lambda learn: learn.fit_one_cycle(1, lr),
-                           lambda learn: plain_regression(learn.model, batches, adamw), repeats)
+                           lambda learn: plain_regression(learn.model, batches, adamw, learn.texture_loss.weight if hasattr(learn, 'texture_loss') else 0.), repeats)
 
 class WaitTimer(Callback):
     "Per training batch: how long the loop waited for it (after_batch to the next before_batch), and the step itself."
@@ -53,7 +54,8 @@ class WaitTimer(Callback):
 def data_wait(img_dir, img_list, protein_list, size=256, bs=16, crops=4):
     "A real fit with the default model and `protloc_train`'s default workers: wait and step per batch; and the bare DataLoader."
     from protloc.train import train_dls
-    dls = train_dls(img_dir, img_list, protein_list, size, bs, 0, 2, crops)   # num_threads 2 -> 1 worker (the default)
+    dls = train_dls(TrainSettings(img_dir=img_dir, img_list=img_list, protein_list=protein_list, size=size, bs=bs, seed=0, num_threads=2,
+                                  crops_per_image=crops))   # num_threads 2 -> 1 worker (the default)
     t = time.perf_counter(); n = sum(1 for _ in dls.train); t_data = (time.perf_counter() - t) / n
     torch.manual_seed(0)
     learn = regression_learner(dls); gpu_speedups(learn)

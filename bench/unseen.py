@@ -29,13 +29,14 @@ def setup():
 
 def train(name, a):
     from protloc.data import read_image_list, write_image_list
+    from protloc.settings import TrainSettings
     from protloc.pix2pix import train_gan
     d, prep, _, unseen = setup(); CACHE.mkdir(parents=True, exist_ok=True)
     seen = CACHE/'images_seen.csv'
     write_image_list(seen, [r for r in read_image_list(prep/'images.csv') if r['protein'] not in unseen])
     t = time.time()
-    train_gan(str(d), str(seen), str(prep/'proteins.pkl'), theta_file=str(THETA[name]), out_dir=str(CACHE/slug(name)),
-              num_threads=a.threads, epochs=a.epochs, size=128, wf=5)
+    train_gan(TrainSettings(img_dir=str(d), img_list=str(seen), protein_list=str(prep/'proteins.pkl'), is_gan=True, theta_file=str(THETA[name]),
+                            out_dir=str(CACHE/slug(name)), num_threads=a.threads, epochs=a.epochs, size=128, wf=5))
     print(f'{name}: trained in {time.time() - t:.0f} s')
 
 def score(a):

@@ -34,11 +34,13 @@ def atomic_write(path, # file to (over)write
         raise
 
 # %% ../nbs/00_core.ipynb #a80fa38a
-def _parser(f, prog, positional):
-    "An `argparse` parser with one flag per parameter of `f`, documented by its docments."
+def _parser(f, prog, positional, settings=None):
+    "An `argparse` parser with one flag per parameter of `f` (or of class `settings`' constructor), documented by its docments."
     p = argparse.ArgumentParser(prog=prog, description=f.__doc__, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    for k, v in docments(f, full=True, returns=False, eval_str=True).items():
-        req, anno = v.default is inspect.Parameter.empty, v.anno
+    skip, required = ('self', *getattr(settings, 'no_flag', ())), getattr(settings, 'required', ())
+    for k, v in docments(settings or f, full=True, returns=False, eval_str=True).items():
+        if k in skip or v.kind == inspect.Parameter.VAR_KEYWORD: continue
+        req, anno = v.default is inspect.Parameter.empty or k in required, v.anno
         kw = dict(help=v.docment or ' ')
         if anno is bool: kw['action'] = 'store_true'
         elif anno is list or getattr(anno, '__origin__', None) is list: kw.update(nargs='+')
@@ -47,15 +49,15 @@ def _parser(f, prog, positional):
         else: p.add_argument('--' + k, **({'required': True, 'default': argparse.SUPPRESS} if req else {'default': v.default}), **kw)
     return p
 
-def cli(f=None, positional:tuple=()):
-    "Make `f` a console script: flags from its docments, one line on stderr and exit 1 for a `ProtlocError`."
-    if f is None: return functools.partial(cli, positional=positional)
+def cli(f=None, positional:tuple=(), settings:type|None=None):
+    "Make `f` a console script: flags from its docments (or `settings`', and `f` gets one `settings` object); a `ProtlocError` is one line on stderr and exit 1."
+    if f is None: return functools.partial(cli, positional=positional, settings=settings)
     @functools.wraps(f)
     def _f(*args, **kwargs):
         if args or kwargs: return f(*args, **kwargs)
         prog = Path(sys.argv[0]).name
-        ns = vars(_parser(f, prog, positional).parse_args())
-        try: return f(**ns)
+        ns = vars(_parser(f, prog, positional, settings).parse_args())
+        try: return f(settings(**ns)) if settings else f(**ns)
         except ProtlocError as e: print(f'{prog}: error: {_last_line(e)}', file=sys.stderr)
         except OSError as e: print(f'{prog}: error: {e}', file=sys.stderr)    # permissions, a full disk, ...
         except KeyboardInterrupt: print(f'{prog}: interrupted', file=sys.stderr)

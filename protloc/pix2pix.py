@@ -4,14 +4,15 @@
 
 # %% ../nbs/05_pix2pix.ipynb #12810554
 from __future__ import annotations
-from .core import ProtlocError, cli  # first: it quiets a torch import warning
+from .core import ProtlocError  # first: it quiets a torch import warning
 import math, random
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 import matplotlib.pyplot as plt
-from fastcore.basics import patch
+from fastcore.basics import patch, store_attr
 from fastcore.foundation import L
-from fastai.learner import Learner, Metric
+from fastcore.meta import delegates
+from fastai.learner import Learner, Metric, Recorder
 from fastai.callback.core import Callback, CancelFitException
 from fastai.callback.schedule import ParamScheduler, SchedNo, SchedLin, combine_scheds
 from fastai.optimizer import OptimWrapper
@@ -21,72 +22,42 @@ from fastai.torch_core import num_distrib, params, rank_distrib
 from .data import load_theta
 from .dataset import ProteinDataLoaders, show_grid
 from .metrics import band_amplitudes, batch_sharpness, fine_variance, gaussian_blur, pcc, ssim
-from .unet import ProteinUNet, sampling
+from .unet import CondUNet, ProteinUNet, sampling
 from .checkpoint import CheckpointCB, ResumableCSVLogger, bare_model, build_model, load_checkpoint, plain_state, restore_training
-from .train import cpu_speedups, distributed, gpu_speedups, predict_grid, same_proteins, train_dls, train_regression
+from .critic import PatchDiscriminator
+from .settings import TEXTURE_WEIGHT, TrainSettings, learner_settings
+from .train import cpu_speedups, distributed, gpu_speedups, predict_grid, same_proteins, train_dls
 
 # %% auto #0
-__all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'TEXTURE_SPREAD', 'TEXTURE_WEIGHT', 'standardize', 'pix2pix_generator',
-           'PatchDiscriminator', 'receptive_field', 'PatchGANLoss', 'pix2pix_adam', 'average_over_processes',
-           'Pix2PixCallback', 'SamplesCallback', 'SampleMetric', 'fit_fine_variance', 'gan_learner', 'plot_gan_history',
-           'train_gan', 'train_main']
+__all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'TEXTURE_SPREAD', 'standardize', 'pix2pix_generator', 'PatchGANLoss', 'Pix2PixLoss',
+           'pix2pix_adam', 'average_over_processes', 'Pix2PixTrainer', 'CriticAverage', 'DivergenceGuard',
+           'LossHistory', 'SamplesCallback', 'SampleDraw', 'SampleMetric', 'fit_fine_variance', 'gan_players',
+           'gan_learner', 'plot_gan_history', 'train_gan']
 
 # %% ../nbs/05_pix2pix.ipynb #55a8158d
 BG_LOGIT = -3.5   # sigmoid(-3.5) = 0.03: the background of a percentile-normalized image (median ~0.01-0.03)
 NOISE_LOGIT = -4.   # softplus(-4) = 0.018: the grain starts faint; the critic asks for more
 TEXTURE_SPREAD = 8.   # px: the texture term compares how much texture a region has, not where each spot sits
-TEXTURE_WEIGHT = 200.   # the texture term's default weight, chosen on two generators (bench/science/texture_gan)
 
 def standardize(theta:torch.Tensor) -> torch.Tensor:
     "Each column of theta shifted and scaled to mean 0, standard deviation 1 over the proteins (rows); one row is left as it is."
     if len(theta) < 2: return theta
     return (theta - theta.mean(0)) / theta.std(0).clamp_min(1e-8)
 
+@delegates(CondUNet.__init__, but=['in_channels', 'out_channels', 'cond_dim', 'cond', 'dropout', 'out_act', 'noise'])
 def pix2pix_generator(theta:torch.Tensor, # (n_proteins, dim) protein embeddings, row i = protein id i
                       cond:str='bottleneck', # how theta enters: 'bottleneck', 'input' (extra channels) or 'film'
                       finetune_theta:bool=False, # let theta train (default: frozen)
                       dropout:float=0.3, # decoder dropout, the noise source (Pix2Pix: 0.5)
                       noise:bool=False, # per-pixel noise on the output (`PixelNoise`): the grain of real images
                       raw_theta:bool=False, # use theta as it is (default: `standardize` it)
-                      **unet_kwargs): # to `CondUNet`: depth, wf, up_mode, ...
+                      **kwargs): # to `CondUNet`: depth, wf, up_mode, dropout_levels, ...
     "The Pix2Pix generator: a theta-conditioned `ProteinUNet` with decoder dropout, a [0, 1] output and optional per-pixel noise."
     g = ProteinUNet(theta.shape[0], theta.shape[1], cond, theta=theta if raw_theta else standardize(theta), freeze_theta=not finetune_theta,
-                    dropout=dropout, out_act='sigmoid', noise=noise, **unet_kwargs)
+                    dropout=dropout, out_act='sigmoid', noise=noise, **kwargs)
     nn.init.constant_(g.unet.last.bias, BG_LOGIT)   # start at the background level, not at 0.5
     if noise: nn.init.constant_(g.unet.last.bias[-1:], NOISE_LOGIT)
     return g
-
-# %% ../nbs/05_pix2pix.ipynb #1aafbc46
-class PatchDiscriminator(nn.Module):
-    "Conditional PatchGAN (Pix2Pix): one real/fake logit per overlapping patch of (nucleus, protein image, theta)."
-    def __init__(self,
-                 cond_dim:int=0, # theta length, broadcast to that many extra input channels (0: none)
-                 in_channels:int=2, # nucleus + protein image
-                 ndf:int=64, # filters of the first layer (doubling, at most 8×)
-                 n_layers:int=3): # strided layers: 3 gives 70×70 patches
-        super().__init__()
-        self.config = dict(cond_dim=cond_dim, in_channels=in_channels, ndf=ndf, n_layers=n_layers)
-        self.cond_dim = cond_dim
-        layers, nf = [nn.Conv2d(in_channels + cond_dim, ndf, 4, 2, 1), nn.LeakyReLU(0.2, True)], ndf
-        for n in range(1, n_layers + 1):
-            prev, nf = nf, ndf * min(2 ** n, 8)
-            layers += [nn.Conv2d(prev, nf, 4, 2 if n < n_layers else 1, 1, bias=False), nn.BatchNorm2d(nf), nn.LeakyReLU(0.2, True)]
-        self.net = nn.Sequential(*layers, nn.Conv2d(nf, 1, 4, 1, 1))
-        for m in self.modules():   # Pix2Pix's initialization
-            if isinstance(m, nn.Conv2d): nn.init.normal_(m.weight, 0., 0.02)
-            if isinstance(m, nn.BatchNorm2d): nn.init.normal_(m.weight, 1., 0.02); nn.init.zeros_(m.bias)
-
-    def forward(self, nuc, img, c=None):
-        x = [nuc, img]
-        if self.cond_dim: x.append(c[..., None, None].expand(-1, -1, *nuc.shape[-2:]))
-        return self.net(torch.cat(x, 1))
-
-# %% ../nbs/05_pix2pix.ipynb #723edeab
-def receptive_field(m:nn.Module) -> int:
-    "Side in pixels of the input patch that one output of a stack of convolutions sees."
-    rf = 1
-    for c in reversed([c for c in m.modules() if isinstance(c, nn.Conv2d)]): rf = (rf - 1) * c.stride[0] + c.kernel_size[0]
-    return rf
 
 # %% ../nbs/05_pix2pix.ipynb #e546ac45
 class PatchGANLoss(nn.Module):
@@ -98,6 +69,34 @@ class PatchGANLoss(nn.Module):
     def forward(self, logits, real:bool):
         t = torch.full_like(logits, float(real))
         return F.binary_cross_entropy_with_logits(logits, t) if self.mode == 'vanilla' else F.mse_loss(logits, t)
+
+# %% ../nbs/05_pix2pix.ipynb #5f3b0c21
+class Pix2PixLoss(nn.Module):
+    "Both players' losses: the critic's real-vs-fake, and the generator's λ·L1 (of blurred images) + texture_weight·texture term + fool the critic."
+    def __init__(self, lambda_l1:float=100., # weight of the L1 term
+                 l1_blur:float=2., # σ in px of the blur before L1 (0: Pix2Pix's pixel L1): L1 keeps the amount and the place
+                 texture_weight:float=TEXTURE_WEIGHT, # weight of the texture term (0: none, as Pix2Pix)
+                 gan_mode:str='vanilla'): # 'vanilla' (BCE) or 'lsgan'
+        super().__init__(); store_attr('lambda_l1,l1_blur,texture_weight'); self.gan = PatchGANLoss(gan_mode)
+    def l1(self, out, target):
+        "L1 between `out` and `target`, both blurred by `l1_blur` px (in float32) when it is set."
+        if not self.l1_blur: return F.l1_loss(out, target)
+        return F.l1_loss(*(gaussian_blur(a.float(), self.l1_blur) for a in (out, target)))
+    def texture(self, fake, real):
+        "L1 between the `band_amplitudes` of `fake` and `real`, each band's energy pooled over `TEXTURE_SPREAD` px (float32, no autocast)."
+        with torch.autocast(fake.device.type, enabled=False):
+            return F.l1_loss(*(band_amplitudes(a, (TEXTURE_SPREAD,) * 2, eps=1e-6) for a in (fake, real)))
+    def parts(self, fake_logits, fake, target, mean=None) -> dict:
+        "The generator's three terms, unweighted: `gan` (the critic's logits on `fake` against 'real'), `l1` (of `mean`, default `fake`) and `texture`."
+        return dict(gan=self.gan(fake_logits, True), l1=self.l1(fake if mean is None else mean, target),
+                    texture=self.texture(fake, target) if self.texture_weight else 0.)
+    def combine(self, p:dict): return self.lambda_l1 * p['l1'] + self.texture_weight * p['texture'] + p['gan']
+    def forward(self, fake_logits, fake, target, mean=None):
+        "The generator's loss for drawing `fake` (noise-free: `mean`) where `target` is true; `fake_logits` are the critic's on it."
+        return self.combine(self.parts(fake_logits, fake, target, mean))
+    def critic(self, real_logits, fake_logits):
+        "The critic's loss: real pairs are 1, the generator's (detached) drawings 0."
+        return (self.gan(real_logits, True) + self.gan(fake_logits, False)) / 2
 
 # %% ../nbs/05_pix2pix.ipynb #1d88a82b
 def pix2pix_adam(ps, lr:float=2e-4):
@@ -112,104 +111,97 @@ def average_over_processes(tensors:list):
     for t in tensors: torch.distributed.all_reduce(t); t /= n
 
 # %% ../nbs/05_pix2pix.ipynb #4ed5828d
-class Pix2PixCallback(Callback):
-    "Pix2Pix's critic step and generator loss on a fastai `Learner` whose model is the generator; holds the critic."
+class Pix2PixTrainer(Callback):
+    "Pix2Pix's two steps on a fastai `Learner` whose model is the generator: the critic's step, then the generator's `Pix2PixLoss`."
     name = property(lambda self: 'pix2pix')   # reachable as `learn.pix2pix`
     def __init__(self, critic:PatchDiscriminator, # the second player
-                 lambda_l1:float=100., # weight of the L1 term
-                 gan_mode:str='vanilla', # 'vanilla' or 'lsgan'
-                 resume:dict|None=None, # checkpoint being resumed (critic optimizer state, loss history)
-                 l1_blur:float=2., # compare blurred images in the L1 term (σ px; 0: Pix2Pix's pixel L1): L1 keeps the amount and place
-                 lambda_texture:float=TEXTURE_WEIGHT): # weight of the texture term (`texture_term`; 0: none)
-        self.critic, self.lambda_l1, self.gan_loss, self.resume = critic, lambda_l1, PatchGANLoss(gan_mode), resume
-        self.l1_blur = resume.get('l1_blur', 0.) if resume else l1_blur   # (a checkpoint without them trained without them)
-        self.lambda_texture = resume.get('lambda_texture', 0.) if resume else lambda_texture
-        self.losses_D = list(resume['losses_D']) if resume else []
-        self.losses_G = list(resume['losses_G']) if resume else []
-        self.d_opt, self.sum_D, self.sum_G, self.n = None, 0., 0., 0
-
+                 gan_loss:Pix2PixLoss, # both players' losses
+                 d_opt_state:dict|None=None): # the critic optimizer's state, when resuming
+        store_attr(); self.d_opt = self.loss_D = self.loss_G = None
     def before_fit(self):
-        self.diverged = None
         self.critic.to(self.dls.device)
         if self.d_opt is None:
             self.d_opt = torch.optim.Adam(self.critic.parameters(), lr=self.learn.lr, betas=(0.5, 0.999), eps=1e-8)
-            if self.resume: self.d_opt.load_state_dict(self.resume['d_opt'])
-    def before_epoch(self): self.sum_D = self.sum_G = self.n = 0
-
+            if self.d_opt_state: self.d_opt.load_state_dict(self.d_opt_state)
     def judge(self, x, img, pid):
         "The critic's patch logits for protein images `img` of proteins `pid` on nuclei `x`."
         return self.critic(x, img, bare_model(self.model).theta(pid).detach() if self.critic.cond_dim else None)
-
-    def texture_term(self, fake, real):
-        "L1 between the `band_amplitudes` of `fake` and `real`, each band's energy pooled over `TEXTURE_SPREAD` px (float32, no autocast)."
-        with torch.autocast(fake.device.type, enabled=False):
-            return F.l1_loss(*(band_amplitudes(a, (TEXTURE_SPREAD,) * 2, eps=1e-6) for a in (fake, real)))
+    def after_fit(self): self.critic.requires_grad_(True)
+    def state(self) -> dict:
+        "What a checkpoint needs to resume the critic (for `CheckpointCB(extra=...)`)."
+        c = self.critic
+        return dict(critic={k: v.detach().cpu() for k, v in c.state_dict().items()}, critic_config=dict(c.config),
+                    d_opt=plain_state(self.d_opt.state_dict()))
 
 # %% ../nbs/05_pix2pix.ipynb #16d281b4
 @patch
-def after_pred(self:Pix2PixCallback):
-    "The critic's step: real pairs are 1, the generator's (detached) drawings 0."
+def after_pred(self:Pix2PixTrainer):
+    "The critic's loss on real pairs and on the generator's (detached) drawings, and its backward (`after_loss` steps)."
     if not self.training: return
     (x, pid), y = self.xb, self.yb[0]
-    for g in self.d_opt.param_groups: g['lr'] = self.opt.hypers[0]['lr']   # follow the generator's schedule
     self.critic.requires_grad_(True)
-    ld = (self.gan_loss(self.judge(x, y, pid), True) + self.gan_loss(self.judge(x, self.pred.detach(), pid), False)) / 2
+    ld = self.gan_loss.critic(self.judge(x, y, pid), self.judge(x, self.pred.detach(), pid))
     self.d_opt.zero_grad(); ld.backward()
-    average_over_processes([q.grad for q in self.critic.parameters() if q.grad is not None])   # one step for all copies
-    self.d_opt.step()
-    self.critic.requires_grad_(False)
     self.loss_D = ld.detach()
 
 # %% ../nbs/05_pix2pix.ipynb #874336ee
 @patch
-def after_loss(self:Pix2PixCallback):
-    "The generator's loss: λ·L1 (the Learner's own, or of blurred images) + λ_texture·texture term + fool the critic; a non-finite loss cancels the fit."
+def after_loss(self:Pix2PixTrainer):
+    "The critic's step; then, the critic frozen, the generator's loss `Pix2PixLoss` replaces the Learner's L1 for the backward."
     if not self.training: return
+    for g in self.d_opt.param_groups: g['lr'] = self.opt.hypers[0]['lr']   # follow the generator's schedule
+    self.d_opt.step(); self.critic.requires_grad_(False)
     x, pid = self.xb
-    lg = self.gan_loss(self.judge(x, self.pred, pid), True)
-    noise = bare_model(self.model).unet.noise
-    out = self.pred if noise is None else noise.mean   # with per-pixel noise, L1 pulls the mean and the critic judges the sample
-    if self.l1_blur: l1 = F.l1_loss(*(gaussian_blur(a.float(), self.l1_blur) for a in (out, self.yb[0])))
-    else: l1 = self.learn.loss_grad if noise is None else self.learn.loss_func(out, *self.yb)
-    lt = self.texture_term(self.pred, self.yb[0]) if self.lambda_texture else 0.
-    self.learn.loss_grad = self.lambda_l1 * l1 + self.lambda_texture * lt + lg
-    self.loss_G = lg.detach()
-    vals = torch.stack([self.loss_D, self.loss_G, self.learn.loss.detach()]).float().cpu()
-    if not torch.isfinite(vals).all():
-        bad = [n for n, v in zip(['loss_D', 'loss_G', 'L1'], vals) if not torch.isfinite(v)]
-        self.diverged = f'training diverged at epoch {self.epoch}, batch {self.iter}: {", ".join(bad)} not finite'
-        raise CancelFitException()
-    d, g = vals[:2].tolist()
-    self.losses_D.append(d); self.losses_G.append(g)
-    self.sum_D += d; self.sum_G += g; self.n += 1
+    noise = bare_model(self.model).unet.noise   # with per-pixel noise, L1 pulls the mean and the critic judges the sample
+    p = self.gan_loss.parts(self.judge(x, self.pred, pid), self.pred, self.yb[0], None if noise is None else noise.mean)
+    self.learn.loss_grad = self.gan_loss.combine(p)
+    self.loss_G = p['gan'].detach()
 
 # %% ../nbs/05_pix2pix.ipynb #9bd1d482
-@patch
-def after_batch(self:Pix2PixCallback):
-    "Several processes: average the critic's batch-norm statistics (after the backward, which reads them)."
-    if self.training: average_over_processes([b for b in self.critic.buffers() if b.is_floating_point()])
+class CriticAverage(Callback):
+    "Several processes: average the critic's gradients before its step and its batch-norm statistics after each batch, so all copies stay one critic."
+    run_after, order = Pix2PixTrainer, Pix2PixTrainer.order + 1   # fastai runs callbacks by `order`; `run_after` says why this one
+    def after_pred(self):
+        if self.training: average_over_processes([q.grad for q in self.pix2pix.critic.parameters() if q.grad is not None])
+    def after_batch(self):   # (after the backward, which reads the statistics)
+        if self.training: average_over_processes([b for b in self.pix2pix.critic.buffers() if b.is_floating_point()])
 
-@patch
-def after_fit(self:Pix2PixCallback):
-    "Unfreeze the critic; a diverged fit ends in a `ProtlocError` (`last.pth` keeps the last good epoch)."
-    self.critic.requires_grad_(True)
-    if self.diverged:
+# %% ../nbs/05_pix2pix.ipynb #3c1e7d90
+class DivergenceGuard(Callback):
+    "Cancel the fit at the first non-finite loss, before a checkpoint of the broken state is written; then one `ProtlocError`."
+    run_after, order = Pix2PixTrainer, Pix2PixTrainer.order + 2
+    def before_fit(self): self.diverged = None
+    def after_loss(self):
+        if not self.training: return
+        names = ['loss_D', 'loss_G', 'L1']
+        vals = torch.stack([self.pix2pix.loss_D, self.pix2pix.loss_G, self.learn.loss.detach()]).float().cpu()
+        if torch.isfinite(vals).all(): return
+        bad = [n for n, v in zip(names, vals) if not torch.isfinite(v)]
+        self.diverged = f'training diverged at epoch {self.epoch}, batch {self.iter}: {", ".join(bad)} not finite'
+        raise CancelFitException()
+    def after_fit(self):
+        if not self.diverged: return
         ck = Path(self.learn.path)/'last.pth'
         kept = f'; {ck} keeps the last good epoch' if ck.exists() else ''
         raise ProtlocError(f'{self.diverged}{kept}; try a lower --lr or --lambda_l1')
 
-@patch
-def state(self:Pix2PixCallback, learn=None) -> dict:
-    "What a checkpoint needs to resume the critic (for `CheckpointCB(extra=...)`)."
-    c = self.critic
-    return dict(critic={k: v.detach().cpu() for k, v in c.state_dict().items()}, critic_config=dict(c.config),
-                d_opt=plain_state(self.d_opt.state_dict()), losses_D=self.losses_D, losses_G=self.losses_G,
-                lambda_l1=self.lambda_l1, gan_mode=self.gan_loss.mode, l1_blur=self.l1_blur, lambda_texture=self.lambda_texture)
-
-@patch
-def mean_loss(self:Pix2PixCallback, who:str) -> float:
-    "A player's (`'D'` or `'G'`) mean training loss this epoch."
-    return getattr(self, f'sum_{who}') / max(1, self.n)
+# %% ../nbs/05_pix2pix.ipynb #7a2d4e55
+class LossHistory(Callback):
+    "Both players' losses per training batch (curves, checkpoint) and their means this epoch (the `loss_D`, `loss_G` columns)."
+    run_after, order = DivergenceGuard, Pix2PixTrainer.order + 3   # a cancelled batch is not recorded
+    def __init__(self, resume:dict|None=None): # a checkpoint whose history carries on
+        self.losses_D, self.losses_G = (list(resume['losses_D']), list(resume['losses_G'])) if resume else ([], [])
+        self.sums, self.count = [0., 0.], 0
+    def before_epoch(self): self.sums, self.count = [0., 0.], 0
+    def after_loss(self):
+        if not self.training: return
+        d, g = torch.stack([self.pix2pix.loss_D, self.pix2pix.loss_G]).float().cpu().tolist()
+        self.losses_D.append(d); self.losses_G.append(g)
+        self.sums, self.count = [self.sums[0] + d, self.sums[1] + g], self.count + 1
+    def mean(self, who:str) -> float:
+        "A player's (`'D'` or `'G'`) mean training loss this epoch."
+        return self.sums['DG'.index(who)] / max(1, self.count)
+    def state(self) -> dict: return dict(losses_D=self.losses_D, losses_G=self.losses_G)
 
 # %% ../nbs/05_pix2pix.ipynb #698fd8d7
 class SamplesCallback(Callback):
@@ -232,19 +224,25 @@ class SamplesCallback(Callback):
         plt.close('all')
 
 # %% ../nbs/05_pix2pix.ipynb #b4982ed2
+class SampleDraw(Callback):
+    "On each validation batch, one draw of the generator (dropout on, as it paints) for the `SampleMetric`s to score."
+    order, draw = Recorder.order - 1, None   # before the Recorder's `after_batch`, where the metrics accumulate
+    def after_batch(self):
+        if self.training: return
+        g = bare_model(self.model)
+        with torch.no_grad(): self.draw = sampling(g)(*self.xb)
+        sampling(g, False)
+
 class SampleMetric(Metric):
-    "`func(sample, target)` over the validation batches, on one draw of the generator (dropout on, as it paints)."
+    "`func(sample, target)` over the validation batches, on the draw of `draws` (one per batch, shared by every `SampleMetric`)."
     def __init__(self, func, # (N×1×H×W sample, target) -> float
-                 name:str): self.func, self._name = func, name
+                 name:str, # its column in the log
+                 draws:SampleDraw): # the callback that draws
+        self.func, self._name, self.draws = func, name, draws
     def reset(self): self.total, self.count = 0., 0
     def accumulate(self, learn):
-        key = (learn.epoch, learn.iter)
-        if getattr(learn, 'sample_draw', (None,))[0] != key:   # one draw per batch, shared by every SampleMetric
-            g = bare_model(learn.model)
-            with torch.no_grad(): learn.sample_draw = (key, sampling(g)(*learn.xb))
-            sampling(g, False)
         n = len(learn.yb[0])
-        self.total += float(self.func(learn.sample_draw[1], learn.yb[0])) * n; self.count += n
+        self.total += float(self.func(self.draws.draw, learn.yb[0])) * n; self.count += n
     value = property(lambda self: self.total / self.count if self.count else None)
     name = property(lambda self: self._name)
 
@@ -255,40 +253,44 @@ def fit_fine_variance(ds, # a `ProteinDataset` (the training images)
     if not hasattr(ds, 'image'): return None   # not images read from files (a test's tensors): nothing to measure
     return fine_variance(ds.image(int(i))[1] for i in np.unique(np.linspace(0, len(ds) - 1, min(n, len(ds))).round()))
 
+# %% ../nbs/05_pix2pix.ipynb #c2a8e6f1
+def gan_players(dls:ProteinDataLoaders, # the training data
+                theta:torch.Tensor|None, # (n_proteins, dim) theta conditioning the generator (None when resuming)
+                s:TrainSettings, # the network settings
+                resume:dict|None=None) -> tuple: # a GAN checkpoint to rebuild them from
+    "(generator, critic, the training images' `fine_variance`) of a new GAN, or of checkpoint `resume`."
+    if resume is not None:
+        same_proteins(resume, dls)
+        critic = PatchDiscriminator(**resume['critic_config']); critic.load_state_dict(resume['critic'])
+        return ProteinUNet(**resume['config']), critic, resume.get('fine_variance') or fit_fine_variance(dls.train_ds)
+    if theta.shape[0] != len(dls.proteins): raise ProtlocError(f'theta has {theta.shape[0]} rows for {len(dls.proteins)} proteins')
+    fine = fit_fine_variance(dls.train_ds)   # kept in the checkpoint for the uncertainty map
+    gen = pix2pix_generator(theta, s.cond, s.finetune_theta, s.dropout, s.noise, s.raw_theta, depth=s.depth, wf=s.wf, up_mode=s.up_mode,
+                            dropout_levels=s.dropout_levels)
+    return gen, PatchDiscriminator(theta.shape[1], ndf=s.ndf, n_layers=s.n_layers), fine
+
 # %% ../nbs/05_pix2pix.ipynb #085a4863
 def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
                 theta:torch.Tensor|None=None, # (n_proteins, dim) theta conditioning the generator (None when resuming)
                 out_dir=None, # checkpoints, log.csv and samples (None: no files)
-                cond:str='bottleneck', # how theta enters the generator: 'bottleneck', 'input' or 'film'
-                finetune_theta:bool=False, # let theta train
-                lambda_l1:float=100., # weight of the L1 term
-                gan_mode:str='vanilla', # 'vanilla' (BCE) or 'lsgan'
-                ndf:int=64, # critic width
-                n_layers:int=3, # critic depth (3: 70×70 patches)
-                resume:dict|None=None, # a GAN checkpoint to continue from
-                l1_blur:float=2., # the L1 term compares images blurred by this σ (px; 0: Pix2Pix's pixel L1)
-                lambda_texture:float=TEXTURE_WEIGHT, # weight of the texture term (`Pix2PixCallback.texture_term`; 0: none, as Pix2Pix)
-                **unet_kwargs): # generator: depth, wf, ...
-    "A fastai `Learner` training the Pix2Pix generator, with the critic in its `Pix2PixCallback`; L1, PCC, SSIM, one sample's PCC and sharpness, both players' losses logged."
-    if resume is not None:
-        same_proteins(resume, dls)
-        gen, critic = ProteinUNet(**resume['config']), PatchDiscriminator(**resume['critic_config'])
-        critic.load_state_dict(resume['critic'])
-        lambda_l1, gan_mode, fine = resume['lambda_l1'], resume['gan_mode'], resume.get('fine_variance') or fit_fine_variance(dls.train_ds)
-    else:
-        if theta.shape[0] != len(dls.proteins): raise ProtlocError(f'theta has {theta.shape[0]} rows for {len(dls.proteins)} proteins')
-        fine = fit_fine_variance(dls.train_ds)   # kept in the checkpoint for the uncertainty map
-        gen = pix2pix_generator(theta, cond, finetune_theta, **unet_kwargs)
-        critic = PatchDiscriminator(theta.shape[1], ndf=ndf, n_layers=n_layers)
-    p2p = Pix2PixCallback(critic, lambda_l1, gan_mode, resume, l1_blur, lambda_texture)
-    cbs = [p2p]
+                settings:TrainSettings|None=None, # the run's settings (None: the GAN's defaults)
+                resume:dict|None=None, # a GAN checkpoint to continue from (its model and loss settings win)
+                **kwargs): # `TrainSettings` fields that change `settings`: depth, wf, ndf, cond, texture_weight, ...
+    "A fastai `Learner` training the Pix2Pix generator, with the critic in its `Pix2PixTrainer`; L1, PCC, SSIM, one sample's PCC and sharpness, both players' losses logged."
+    s = learner_settings(settings, resume, True, **kwargs); s.check_model()
+    gen, critic, fine = gan_players(dls, theta, s, resume)
+    p2p = Pix2PixTrainer(critic, Pix2PixLoss(s.lambda_l1, s.l1_blur, s.texture_weight, s.gan_mode), resume and resume['d_opt'])
+    hist, draw = LossHistory(resume), SampleDraw()
+    cbs = [p2p, CriticAverage(), DivergenceGuard(), hist, draw]
     if out_dir is not None and rank_distrib() == 0:   # one process writes the files
         Path(out_dir).mkdir(parents=True, exist_ok=True)
+        state = lambda l: {**p2p.state(), **hist.state(), 'settings': s.as_dict(), 'fine_variance': fine}
         cbs += [ResumableCSVLogger('log.csv', append=resume is not None, upto=resume and resume['epoch']),
-                CheckpointCB(out_dir, 'gan', resume=resume, extra=lambda l: {**p2p.state(l), 'fine_variance': fine}), SamplesCallback(Path(out_dir)/'samples')]
-    learn = Learner(dls, gen, loss_func=L1LossFlat(), opt_func=pix2pix_adam, lr=2e-4, wd=0., splitter=lambda m: [params(m)],
-                    cbs=cbs, path=out_dir or '.', metrics=[AvgMetric(pcc), AvgMetric(ssim), SampleMetric(pcc, 'sample_pcc'),
-                    SampleMetric(batch_sharpness, 'sample_sharpness'), ValueMetric(lambda: p2p.mean_loss('D'), 'loss_D'), ValueMetric(lambda: p2p.mean_loss('G'), 'loss_G')])
+                CheckpointCB(out_dir, 'gan', resume=resume, extra=state), SamplesCallback(Path(out_dir)/'samples')]
+    learn = Learner(dls, gen, loss_func=L1LossFlat(), opt_func=pix2pix_adam, lr=s.lr, wd=0., splitter=lambda m: [params(m)],
+                    cbs=cbs, path=out_dir or '.', metrics=[AvgMetric(pcc), AvgMetric(ssim), SampleMetric(pcc, 'sample_pcc', draw),
+                    SampleMetric(batch_sharpness, 'sample_sharpness', draw), ValueMetric(lambda: hist.mean('D'), 'loss_D'),
+                    ValueMetric(lambda: hist.mean('G'), 'loss_G')])
     if resume is not None: restore_training(learn, resume)
     return learn
 
@@ -324,80 +326,24 @@ def plot_gan_history(ck:dict, # a GAN checkpoint
     return fig
 
 # %% ../nbs/05_pix2pix.ipynb #4ba73dba
-def train_gan(img_dir, img_list, protein_list, # image folder, image list, protein file
-              theta_file=None, # theta (.pth): random (protloc_prep) or learned (protloc_theta)
-              out_dir='runs/pix2pix', # checkpoints, log.csv, loss.png, predictions.png, samples/
-              num_threads:int=2, epochs:int=10, bs:int=16, size:int=128, lr:float=2e-4, seed:int=0, crops_per_image:int=4,
-              cond:str='bottleneck', depth:int=4, wf:int=5, up_mode:str='upsample', noise:bool=False, raw_theta:bool=False, # the generator
-              dropout:float=0.3, dropout_levels:int=3, # the generator's decoder dropout (see `CondUNet`; Pix2Pix: 0.5)
-              lambda_l1:float=100., gan_mode:str='vanilla', n_layers:int=3, finetune_theta:bool=False, # see `gan_learner`
-              l1_blur:float=2., lambda_texture:float=TEXTURE_WEIGHT, # the L1 term's blur (px) and the texture term's weight (0, 0: Pix2Pix's loss)
-              resume:bool=False, # continue from OUT_DIR/last.pth
-              compile:bool=False, # GPU: torch.compile both players
-              fp32:bool=False): # CPU: no bf16 autocast
+def train_gan(s:TrainSettings): # the run's settings (`protloc_train --is_gan`'s flags)
     "What `protloc_train --is_gan` does: train the Pix2Pix GAN with Pix2Pix's schedule, then draw its curves and predictions."
-    if theta_file is None: raise ProtlocError('--is_gan needs --theta_file (protloc_prep writes a random one; protloc_theta extracts learned ones)')
-    PatchGANLoss(gan_mode)
-    if min(l1_blur, lambda_texture, lambda_l1) < 0: raise ProtlocError(f'--lambda_l1, --l1_blur and --texture_weight must be >= 0 (got {lambda_l1}, {l1_blur}, {lambda_texture})')
-    if cond not in ('input', 'bottleneck', 'film'): raise ProtlocError(f'--cond for the GAN must be input, bottleneck or film, not {cond!r}')
-    out = Path(out_dir)
-    ck = load_checkpoint(out/'last.pth', 'gan') if resume else None
-    torch.manual_seed(seed); random.seed(seed)
-    dls = train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crops_per_image)
-    theta = load_theta(theta_file, len(dls.proteins))
+    s.check(); out = Path(s.out_dir)
+    ck = load_checkpoint(out/'last.pth', 'gan') if s.resume else None
+    torch.manual_seed(s.seed); random.seed(s.seed)
+    dls = train_dls(s)
+    theta = load_theta(s.theta_file, len(dls.proteins))
     if ck and theta.shape != ck['theta'].shape:
-        raise ProtlocError(f'{theta_file}: theta is {tuple(theta.shape)} but {out/"last.pth"} was trained with {tuple(ck["theta"].shape)}')
-    learn = gan_learner(dls, theta, out, cond, finetune_theta, lambda_l1, gan_mode, n_layers=n_layers, resume=ck, l1_blur=l1_blur, lambda_texture=lambda_texture,
-                        depth=depth, wf=wf, up_mode=up_mode, noise=noise, raw_theta=raw_theta, dropout=dropout, dropout_levels=dropout_levels)
+        raise ProtlocError(f'{s.theta_file}: theta is {tuple(theta.shape)} but {out/"last.pth"} was trained with {tuple(ck["theta"].shape)}')
+    learn = gan_learner(dls, theta, out, s, resume=ck)
     start = ck['epoch'] + 1 if ck else 0
-    if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
-    if gpu_speedups(learn, compile, fp16=False): learn.pix2pix.critic.to(memory_format=torch.channels_last)
-    if compile: learn.pix2pix.critic.compile()
-    cpu_speedups(learn, fp32)
-    with distributed(learn): learn.fit_flat_lin(epochs, lr, start_epoch=start)
+    if start >= s.epochs: print(f'{out/"last.pth"} has already done {start} of {s.epochs} epochs'); return
+    if gpu_speedups(learn, s.compile, fp16=False): learn.pix2pix.critic.to(memory_format=torch.channels_last)
+    if s.compile: learn.pix2pix.critic.compile()
+    cpu_speedups(learn, s.fp32)
+    with distributed(learn): learn.fit_flat_lin(s.epochs, s.lr, start_epoch=start)
     if rank_distrib(): return
     ck = load_checkpoint(out/'last.pth')
     plot_gan_history(ck, out/'loss.png'); plt.close('all')
     predict_grid(build_model(ck), dls, n=4, path=out/'predictions.png', title='GAN (one sample)', sample=True); plt.close('all')
     print(f"done: {out/'last.pth'} (best: {out/'best.pth'}), {out/'log.csv'}, {out/'loss.png'}, {out/'predictions.png'}, {out/'samples'}")
-
-# %% ../nbs/05_pix2pix.ipynb #a2f966b1
-@cli
-def train_main(img_dir:str, # image folder (OpenCell layout)
-               img_list:str, # image list CSV (from protloc_prep)
-               protein_list:str, # protein file, name -> id (from protloc_prep); fewer proteins = a subset
-               out_dir:str=None, # where checkpoints, log.csv and figures go (default runs/unet; GAN: runs/pix2pix)
-               num_threads:int=2, # torch threads; DataLoader workers = num_threads // 2 (at most 4)
-               epochs:int=10, # epochs (one pass = crops_per_image random crops of every training image)
-               bs:int=16, # batch size
-               size:int=128, # crop side in pixels
-               lr:float=None, # learning rate: regression 3e-3 (peak of one-cycle), GAN 2e-4 (Adam, as Pix2Pix)
-               seed:int=0, # random seed (weights, data order, crops)
-               crops_per_image:int=4, # random crops per training image per epoch
-               emb_dim:int=32, # protein embedding length (regression; the GAN takes theta's)
-               cond:str=None, # how theta enters the U-Net: film, bottleneck or input (default: film; GAN: bottleneck)
-               depth:int=4, # U-Net levels
-               wf:int=5, # U-Net width factor (2**(wf+i) channels)
-               no_protein:bool=False, # protein-agnostic baseline (same U-Net, no conditioning)
-               resume:bool=False, # continue from OUT_DIR/last.pth
-               is_gan:bool=False, # train the Pix2Pix GAN instead of the regression U-Net
-               pix2pix_gen:bool=False, # GAN generator: Pix2Pix U-Net (dropout noise); the only one, kept for the seed's command
-               theta_file:str=None, # GAN: theta (.pth) conditioning the generator (random or from protloc_theta)
-               lambda_l1:float=100., # GAN: weight of the L1 term
-               gan_mode:str='vanilla', # GAN: vanilla (BCE) or lsgan
-               n_layers:int=3, # GAN: PatchGAN layers (3 = 70x70 patches)
-               finetune_theta:bool=False, # GAN: let theta train too
-               compile:bool=False, # GPU: torch.compile the network(s) (slower first batch, faster after)
-               emb_std:float=0.01, # regression: standard deviation of the embedding rows at the start (1 = nn.Embedding's own)
-               texture_weight:float=None, # weight of the texture term (0: none): regression 1 (its predicted band amplitudes), GAN 200 (its sample's)
-               l1_blur:float=2., # GAN: the L1 term compares images blurred by this σ in px (0: Pix2Pix's pixel L1)
-               up_mode:str='upsample', # decoder up-sampling: upsample (bilinear + 1x1 conv) or upconv (transposed conv)
-               noise:bool=False, # GAN: per-pixel noise on the generator's output (PixelNoise; experimental, see 05_pix2pix)
-               raw_theta:bool=False, # GAN: feed theta as it is (default: standardized per dimension)
-               film_levels:int=None, # regression: FiLM only after the last N decoder stages (1: the trunk runs once for all proteins)
-               fp32:bool=False): # CPU: train in float32 (default: bf16 autocast where the CPU computes in bf16 natively)
-    "Train the regression U-Net (or, with --is_gan, the Pix2Pix GAN) on an OpenCell-layout folder."
-    if epochs < 1 or bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {epochs}, {bs})')
-    common = dict(img_dir=img_dir, img_list=img_list, protein_list=protein_list, num_threads=num_threads, epochs=epochs, bs=bs, size=size, seed=seed, crops_per_image=crops_per_image, depth=depth, wf=wf, up_mode=up_mode, resume=resume, compile=compile, fp32=fp32)
-    if is_gan: return train_gan(**common, theta_file=theta_file, out_dir=out_dir or 'runs/pix2pix', lr=lr or 2e-4, cond=cond or 'bottleneck', lambda_l1=lambda_l1, gan_mode=gan_mode, n_layers=n_layers, finetune_theta=finetune_theta, noise=noise, raw_theta=raw_theta, l1_blur=l1_blur, lambda_texture=TEXTURE_WEIGHT if texture_weight is None else texture_weight)
-    return train_regression(**common, out_dir=out_dir or 'runs/unet', lr=lr or 3e-3, emb_dim=emb_dim, emb_std=emb_std, texture_weight=1. if texture_weight is None else texture_weight, film_levels=film_levels, cond=None if no_protein else cond or 'film')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_train.ipynb #f226ccad
 from __future__ import annotations
-from .core import ProtlocError, cli, cpu_bf16, set_threads  # first: it quiets a torch import warning
+from .core import ProtlocError, cpu_bf16, set_threads  # first: it quiets a torch import warning
 import contextlib, math, os, random
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
@@ -23,11 +23,13 @@ from .data import load_proteins, read_image_list
 from .dataset import ProteinDataLoaders, check_listed, protein_dls, show_grid
 from .metrics import band_amplitudes, pcc, ssim
 from .unet import ProteinUNet, sampling
+from .settings import TrainSettings, learner_settings
 from .checkpoint import (CheckpointCB, ResumableCSVLogger, bare_model, build_model, load_checkpoint, restore_training)
 
 # %% auto #0
-__all__ = ['same_proteins', 'adamw', 'TextureLoss', 'regression_learner', 'gpu_speedups', 'CPUAutocast', 'cpu_speedups',
-           'distributed', 'plot_history', 'predict_grid', 'train_dls', 'train_regression']
+__all__ = ['same_proteins', 'adamw', 'texture_target', 'regression_loss', 'TextureLoss', 'regression_learner', 'gpu_speedups',
+           'CPUAutocast', 'cpu_speedups', 'distributed', 'plot_history', 'predict_grid', 'train_dls',
+           'train_regression']
 
 # %% ../nbs/03_train.ipynb #4e13988d
 def same_proteins(ck:dict, dls:ProteinDataLoaders):
@@ -44,36 +46,44 @@ def adamw(params, lr:float=1e-3):
     return OptimWrapper(params, torch.optim.AdamW, lr=lr, betas=(0.9, 0.99), eps=1e-5, weight_decay=0.01)
 
 # %% ../nbs/03_train.ipynb #f5393ed3
+def texture_target(y:torch.Tensor) -> torch.Tensor: # N×1×H×W target -> N×2×H×W
+    "`band_amplitudes` of `y` in float32, outside any autocast (a bf16 blur would add a fake fine band to bright pixels)."
+    with torch.autocast(y.device.type, enabled=False): return band_amplitudes(y)   # (it computes in float32)
+
+def regression_loss(pred:torch.Tensor, # N×1×H×W predicted image
+                    y:torch.Tensor, # N×1×H×W target image
+                    texture:torch.Tensor|None=None, # N×2×H×W predicted band amplitudes (`ProteinUNet.texture`; None: no term)
+                    texture_weight:float=1.) -> torch.Tensor: # weight of the texture term
+    "The regression U-Net's training loss: MSE of the image + `texture_weight`·MSE of its band amplitudes (the plain loop of `bench/speed.py` uses it too)."
+    loss = F.mse_loss(pred, y)
+    if texture is None or not texture_weight: return loss
+    return loss + texture_weight * F.mse_loss(texture.float(), texture_target(y))
+
 class TextureLoss(Callback):
-    "On training batches, add `weight`·MSE(the model's `.texture`, `band_amplitudes` of the target) to the loss; the logged losses stay the image's."
-    def __init__(self, weight:float=1.): self.weight = weight
-    def target(self, y):
-        "`band_amplitudes` of `y` in float32, outside any autocast (a bf16 blur would add a fake fine band to bright pixels)."
-        with torch.autocast(y.device.type, enabled=False): return band_amplitudes(y)   # (it computes in float32)
+    "On training batches, make the loss `regression_loss` with the model's `.texture`; the logged losses stay the image's."
+    def __init__(self, weight:float=1.): self.weight = weight   # `TrainSettings.texture_weight`
     def after_loss(self):
         tex = bare_model(self.model).texture
-        if not self.training or tex is None: return
-        self.learn.loss_grad = self.learn.loss_grad + self.weight * F.mse_loss(tex.float(), self.target(self.yb[0]))
+        if self.training and tex is not None: self.learn.loss_grad = regression_loss(self.pred, *self.yb, tex, self.weight)
     def after_batch(self): bare_model(self.model).texture = None   # no graph kept between batches
 
 # %% ../nbs/03_train.ipynb #7fa42840
 def regression_learner(dls:ProteinDataLoaders, # from `protein_dls`
                        out_dir=None, # checkpoints, log.csv (None: no files)
-                       emb_dim:int=32, # length of a protein's embedding
-                       cond:str|None='film', # 'film', 'bottleneck', 'input' or None (protein-agnostic baseline)
-                       texture_weight:float=1., # weight of the texture target (`TextureLoss`; 0: the image alone)
-                       resume:dict|None=None, # a checkpoint to continue from
-                       **unet_kwargs): # depth, wf, up_mode, ... (see `CondUNet`)
-    "A fastai `Learner`: `ProteinUNet`, MSE loss, PCC and SSIM metrics, checkpoints and a CSV log."
-    if texture_weight < 0: raise ProtlocError(f'--texture_weight must be >= 0, not {texture_weight}')
-    if resume is not None:
-        model, texture_weight = ProteinUNet(**resume['config']), resume.get('texture_weight', texture_weight)   # as the run started
-        same_proteins(resume, dls)
-    else: model = ProteinUNet(len(dls.proteins), emb_dim, cond, texture=2 if texture_weight else 0, **unet_kwargs)
-    cbs = [TextureLoss(texture_weight)] if texture_weight else []
+                       settings:TrainSettings|None=None, # the run's settings (None: the regression's defaults)
+                       resume:dict|None=None, # a checkpoint to continue from (its model and loss settings win)
+                       **kwargs): # `TrainSettings` fields that change `settings`: emb_dim, cond, depth, wf, texture_weight, ...
+    "A fastai `Learner`: `ProteinUNet`, MSE loss (+ the texture term, `TextureLoss`), PCC and SSIM metrics, checkpoints and a CSV log."
+    if 'cond' in kwargs and kwargs['cond'] is None: kwargs = dict(kwargs, cond='film', no_protein=True)   # `ProteinUNet`'s way to say it
+    s = learner_settings(settings, resume, False, **kwargs); s.check_model()
+    if resume is not None: model = ProteinUNet(**resume['config']); same_proteins(resume, dls)   # as the run started
+    else: model = ProteinUNet(len(dls.proteins), s.emb_dim, None if s.no_protein else s.cond, emb_std=s.emb_std, up_mode=s.up_mode,
+                              texture=2 if s.texture_weight else 0, depth=s.depth, wf=s.wf, film_levels=s.film_levels)
+    cbs = [TextureLoss(s.texture_weight)] if s.texture_weight else []
     if out_dir is not None and rank_distrib() == 0:   # one process writes the files
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        cbs += [ResumableCSVLogger('log.csv', append=resume is not None, upto=resume and resume['epoch']), CheckpointCB(out_dir, resume=resume, extra=lambda l: dict(texture_weight=texture_weight))]  # log.csv: relative to learn.path
+        cbs += [ResumableCSVLogger('log.csv', append=resume is not None, upto=resume and resume['epoch']),   # log.csv: relative to learn.path
+                CheckpointCB(out_dir, resume=resume, extra=lambda l: dict(settings=s.as_dict()))]
     learn = Learner(dls, model, opt_func=adamw, loss_func=MSELossFlat(), metrics=[AvgMetric(pcc), AvgMetric(ssim)], cbs=cbs,
                     path=out_dir or '.')
     if resume is not None: restore_training(learn, resume)
@@ -168,37 +178,28 @@ def predict_grid(model:nn.Module, # a trained `ProteinUNet`
     return show_grid({'truth': y[:n].cpu(), title: p, 'nucleus': x[:n].cpu()}, [names[int(k)] for k in i[:n]], path=path)
 
 # %% ../nbs/03_train.ipynb #bfff5a30
-def train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crops_per_image=4):
-    "DataLoaders for training, with the image list restricted to the proteins of `protein_list`."
-    workers = set_threads(num_threads)
+def train_dls(s:TrainSettings) -> ProteinDataLoaders: # its data, crop size, batch size, seed and threads
+    "DataLoaders for training run `s`, with the image list restricted to the proteins of its protein list."
+    workers = set_threads(s.num_threads)
     if num_distrib() > 1 and torch.cuda.is_available(): torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))  # a GPU per process
-    proteins = load_proteins(protein_list)
-    rows = [r for r in read_image_list(img_list) if r['protein'] in proteins]  # a smaller protein list = a subset
-    check_listed(img_dir, rows, img_list)
-    if not rows: raise ProtlocError(f'{img_list}: no image of a protein in {protein_list}')
-    return protein_dls(img_dir, rows, proteins, size, bs, crops_per_image, workers, seed, device=default_device())
+    proteins = load_proteins(s.protein_list)
+    rows = [r for r in read_image_list(s.img_list) if r['protein'] in proteins]  # a smaller protein list = a subset
+    check_listed(s.img_dir, rows, s.img_list)
+    if not rows: raise ProtlocError(f'{s.img_list}: no image of a protein in {s.protein_list}')
+    return protein_dls(s.img_dir, rows, proteins, s.size, s.bs, s.crops_per_image, workers, s.seed, device=default_device())
 
 # %% ../nbs/03_train.ipynb #9c8b3c1b
-def train_regression(img_dir, img_list, protein_list, # image folder, image list, protein file
-                     out_dir='runs/unet', # checkpoints, log.csv, loss.png, predictions.png
-                     num_threads:int=2, epochs:int=10, bs:int=16, size:int=128, lr:float=3e-3, seed:int=0, crops_per_image:int=4,
-                     emb_dim:int=32, # protein embedding length
-                     cond:str|None='film', # how theta enters (None: the protein-agnostic baseline)
-                     texture_weight:float=1., # weight of the texture target (0: the seed's plain squared loss)
-                     depth:int=4, wf:int=5, up_mode:str='upsample', emb_std:float=0.01, film_levels:int|None=None, # the U-Net (see `ProteinUNet`)
-                     resume:bool=False, # continue from OUT_DIR/last.pth
-                     compile:bool=False, # GPU: torch.compile
-                     fp32:bool=False): # CPU: no bf16 autocast
+def train_regression(s:TrainSettings): # the run's settings (`protloc_train`'s flags)
     "What `protloc_train` does without `--is_gan`: train the regression U-Net with one-cycle, then draw its curves and predictions."
-    out = Path(out_dir)
-    ck = load_checkpoint(out/'last.pth', 'regression') if resume else None
-    torch.manual_seed(seed); random.seed(seed)
-    dls = train_dls(img_dir, img_list, protein_list, size, bs, seed, num_threads, crops_per_image)
-    learn = regression_learner(dls, out, emb_dim, cond, texture_weight, resume=ck, depth=depth, wf=wf, emb_std=emb_std, up_mode=up_mode, film_levels=film_levels)
+    s.check(); out = Path(s.out_dir)
+    ck = load_checkpoint(out/'last.pth', 'regression') if s.resume else None
+    torch.manual_seed(s.seed); random.seed(s.seed)
+    dls = train_dls(s)
+    learn = regression_learner(dls, out, s, resume=ck)
     start = ck['epoch'] + 1 if ck else 0
-    if start >= epochs: print(f'{out/"last.pth"} has already done {start} of {epochs} epochs'); return
-    gpu_speedups(learn, compile); cpu_speedups(learn, fp32)
-    with distributed(learn): learn.fit_one_cycle(epochs, lr, start_epoch=start)
+    if start >= s.epochs: print(f'{out/"last.pth"} has already done {start} of {s.epochs} epochs'); return
+    gpu_speedups(learn, s.compile); cpu_speedups(learn, s.fp32)
+    with distributed(learn): learn.fit_one_cycle(s.epochs, s.lr, start_epoch=start)
     if rank_distrib(): return
     ck = load_checkpoint(out/'last.pth')
     plot_history(ck, out/'loss.png'); plt.close('all')
