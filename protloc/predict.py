@@ -5,13 +5,15 @@
 # %% ../nbs/03b_own_images.ipynb #3a058ad3
 from __future__ import annotations
 from .core import ProtlocError, atomic_write, cli, cpu_bf16  # first: it quiets a torch import warning
-from .data import TIFF_EXTS, check_fov, pixel_size_um, read_fov, read_image_list, unknown_protein
+from .data import TIFF_EXTS, check_fov, pixel_size_um, read_fov
+from .summary import read_image_list, unknown_protein
 import ctypes, math, sys, time
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F, tifffile
 from fastprogress.fastprogress import progress_bar
 from fastai.torch_core import default_device
-from .dataset import NORM, norm_stats, normalize, normalize_part, show_grid
+from .dataset import NORM, norm_stats, normalize, normalize_part
+from .plot import show_grid
 from .unet import ProteinUNet, pad_to, sampling
 from .checkpoint import build_model, load_checkpoint
 from .metrics import predictive_std

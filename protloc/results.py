@@ -5,13 +5,15 @@
 # %% ../nbs/06_results.ipynb #f92a27b1
 from __future__ import annotations
 from .core import ProtlocError, atomic_write, cli, set_threads  # first: it quiets a torch import warning
-from .data import pixel_size_um, read_fov, read_image_list
+from .data import pixel_size_um, read_fov
+from .summary import read_image_list
 import functools, json, re
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
 from fastcore.basics import patch
-from .dataset import GREEN, NORM, normalize, show_grid
+from .dataset import NORM, normalize
+from .plot import GREEN, show_grid
 from .metrics import METRICS, compartment_error, pcc, predictive_std, sample_stats, score_image, sharpness, uncertainty_spearman
 from .checkpoint import build_model, load_checkpoint
 from .predict import find_images, predict_fov, resample

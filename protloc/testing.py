@@ -5,7 +5,7 @@ from __future__ import annotations
 from .core import ProtlocError  # first: it quiets a torch import warning
 import ast, os, shutil, subprocess, sys, tempfile
 from pathlib import Path
-from .data import prep
+from .summary import prep
 from .synth import write_synthetic
 from .dataset import protein_dls
 
