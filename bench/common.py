@@ -5,7 +5,7 @@ import argparse, statistics, time
 from pathlib import Path
 import pandas as pd, torch
 from protloc.core import set_threads
-from protloc.data import prep, read_image_list
+from protloc.summary import prep, read_image_list
 from protloc.dataset import protein_dls
 from protloc.train import regression_learner
 from fastai.callback.core import Callback

@@ -50,7 +50,7 @@ def measure(img_dir, size, bs, workers, batches, check):
     code = f"""
 import time, resource, json, tempfile
 t0 = time.time()
-from protloc.data import prep
+from protloc.summary import prep
 from protloc.dataset import protein_dls
 t1 = time.time()
 o = prep({str(img_dir)!r}, tempfile.mkdtemp(), check={check})

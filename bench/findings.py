@@ -81,7 +81,7 @@ def rename(m, names):
 
 def theta_knn(s):
     "kNN family accuracy (k=3, leave-one-out) of the regression's learned theta and of the random theta, on the seen proteins."
-    from protloc.data import load_theta
+    from protloc.summary import load_theta
     from protloc.checkpoint import load_checkpoint
     from protloc.embed import knn_accuracy, read_families
     ck = load_checkpoint(s/'reg'/'last.pth'); fam = read_families(s/'prep'/'families.csv')

@@ -8,7 +8,7 @@ import sys, time
 from pathlib import Path
 import torch
 from common import parser, reg_set, split, bench_dls, fit_regression, fastai_vs_plain, md_table
-from protloc.data import load_theta
+from protloc.summary import load_theta
 from protloc.checkpoint import load_checkpoint
 from protloc.pix2pix import gan_learner, Pix2PixLoss, plot_gan_history
 from protloc.results import load_models, eval_models, summarize, results_grid

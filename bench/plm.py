@@ -25,7 +25,7 @@ THETAS = ('mapped from the embedding', 'family mean', 'nearest seen protein (emb
 def setup(seed):
     "(image folder, prep paths, family of every protein, the held-out proteins) for one seed."
     from protloc.synth import write_synthetic
-    from protloc.data import prep
+    from protloc.summary import prep
     d = CACHE/f'seed{seed}'
     prots = write_synthetic(d/'synth', N_PROTEINS, N_IMAGES, SIZE, seed) if not (d/'synth'/'embeddings.csv').is_file() else None
     from protloc.synth import synth_protein_params
@@ -65,7 +65,8 @@ def theta_rows(ck, fam, held, names, emb, seed):
 def score_seed(seed, samples):
     "Per-image scores of every (model, theta) on the held-out proteins of one seed, and the maps fitted."
     from protloc.checkpoint import load_checkpoint, build_model
-    from protloc.data import read_image_list, read_fov
+    from protloc.data import read_fov
+    from protloc.summary import read_image_list
     from protloc.dataset import normalize
     from protloc.metrics import loc_features, LocClassifier, compartment_error, pcc
     from protloc.results import prediction_and_spread

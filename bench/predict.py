@@ -56,7 +56,7 @@ def peak_rss_mb(size, threads, runs=3):
 
 def locality(threads, far_px=60, size=512, n_fields=4, fig=None, ckpt=None):
     "Share of predicted vs true signal far from nuclei (cytoplasmic) and inside nuclei (nucleoplasm), on unseen fields."
-    from protloc.data import prep
+    from protloc.summary import prep
     from protloc.testing import run_cli
     from protloc.synth import synth_cells, synth_fov, synth_protein_params, write_synthetic
     from protloc.dataset import normalize

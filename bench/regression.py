@@ -6,7 +6,7 @@ protein id; and kNN family accuracy of learned vs random theta. Scored by `protl
 --epochs 1 --cache /tmp/protloc_smoke`)."""
 from pathlib import Path
 from common import parser, reg_set, split, fit_regression, md_table
-from protloc.data import load_theta
+from protloc.summary import load_theta
 from protloc.embed import knn_accuracy, read_families
 from protloc.results import load_models, eval_models, summarize
 

@@ -7,7 +7,7 @@ Run: `python bench/results.py` after `python bench/science.py` (about 20 minutes
 import argparse, os, shutil, sys
 from pathlib import Path
 import science   # its set, its cache of trained models, its settings
-from protloc.data import prep, read_image_list
+from protloc.summary import prep, read_image_list
 from protloc.testing import run_cli
 from protloc.results import load_models, results_grid
 

@@ -51,7 +51,7 @@ def slug(name): return ''.join(c if c.isalnum() else '_' for c in name).strip('_
 GENERATOR = 'protloc'   # --generator: whose synthetic images (protloc's own, or bench/othergen.py's, written without reading ours)
 
 def data(n_proteins, size):
-    from protloc.data import prep
+    from protloc.summary import prep
     if GENERATOR == 'othergen':
         d = CACHE/f'othergen_{n_proteins}x4_{size}'
         if not (d/'opencell-localization-annotations.csv').is_file():
@@ -93,7 +93,7 @@ COLUMNS = ['model', 'kind', 'family', 'protein', 'path', 'pcc', 'sharpness', 'in
 
 def score_all(a, names=None):
     "Per (model, held-out image) scores of `protloc.results.eval_models` (the metrics of `protloc.metrics`); `--jobs` processes at once."
-    from protloc.data import read_image_list
+    from protloc.summary import read_image_list
     from protloc.results import load_models, eval_models
     from protloc.embed import read_families
     names = list(MODELS) if names is None else names
@@ -125,7 +125,7 @@ def family_table(scores):
 
 def theta_table(a):
     "kNN family accuracy (k=3, leave-one-out) of each regression's learned theta and of the random theta."
-    from protloc.data import load_theta
+    from protloc.summary import load_theta
     from protloc.checkpoint import load_checkpoint
     from protloc.embed import knn_accuracy, read_families
     _, files = data(a.proteins, a.size); fam = read_families(files['families'])
@@ -168,8 +168,10 @@ def checks(fams, theta, times):
 def figures(a):
     "The comparison grid (truth | regression | GAN | mean and std of its samples | nucleus), theta PCA, PCC per epoch."
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-    from protloc.data import read_image_list, read_fov, load_theta
-    from protloc.dataset import normalize, show_grid
+    from protloc.data import read_fov
+    from protloc.summary import read_image_list, load_theta
+    from protloc.dataset import normalize
+    from protloc.plot import show_grid
     from protloc.results import load_models, prediction_and_spread
     from protloc.embed import read_families, plot_theta
     d, files = data(a.proteins, a.size); fam = read_families(files['families']); FIG.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from data import CACHE, make_set, linked_set   # noqa: E402 (the data bench's cached synthetic sets)
 from common import fastai_vs_plain   # noqa: E402
 from gan import time_ratio as gan_time_ratio   # noqa: E402
-from protloc.data import prep, load_theta, read_fov
+from protloc.data import read_fov
+from protloc.summary import prep, load_theta
 from protloc.dataset import protein_dls
 from protloc.settings import TrainSettings
 from protloc.train import regression_learner, regression_loss, gpu_speedups

@@ -13,7 +13,7 @@ OUT = HERE/'texture'
 
 def data_set(gen, seed, tmp):
     "(image folder, prep files) of one synthetic set: protloc's `write_synthetic` or bench/othergen.py."
-    from protloc.data import prep
+    from protloc.summary import prep
     from protloc.synth import write_synthetic
     d = tmp/f'{gen}_{seed}'
     if gen == 'protloc': write_synthetic(d, n_proteins=30, n_images=4, size=128, seed=seed)

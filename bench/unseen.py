@@ -20,7 +20,7 @@ COLS = ['pcc', 'pcc_mean_of_samples', 'compartment_error', 'intensity', 'sharpne
 
 def setup():
     "(image folder, prep folder, families, unseen proteins): the last protein of each family (by id) is left out of training."
-    from protloc.data import load_proteins
+    from protloc.summary import load_proteins
     from protloc.embed import read_families
     prep = SCI/'prep_30_192'; fam = read_families(prep/'families.csv'); ids = load_proteins(prep/'proteins.pkl')
     last = {}
@@ -28,7 +28,7 @@ def setup():
     return SCI/'synth_30x4_192', prep, fam, set(last.values())
 
 def train(name, a):
-    from protloc.data import read_image_list, write_image_list
+    from protloc.summary import read_image_list, write_image_list
     from protloc.settings import TrainSettings
     from protloc.pix2pix import train_gan
     d, prep, _, unseen = setup(); CACHE.mkdir(parents=True, exist_ok=True)
@@ -40,7 +40,7 @@ def train(name, a):
     print(f'{name}: trained in {time.time() - t:.0f} s')
 
 def score(a):
-    from protloc.data import read_image_list
+    from protloc.summary import read_image_list
     from protloc.results import load_models, eval_models, results_grid
     d, prep, fam, unseen = setup()
     rows = [r for r in read_image_list(prep/'images.csv') if r['protein'] in unseen or r['split'] == 'valid']

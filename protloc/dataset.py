@@ -12,15 +12,14 @@ from scipy.ndimage import median_filter
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device, to_device
-import matplotlib.pyplot as plt
-from matplotlib.colors import LinearSegmentedColormap
 from .core import ProtlocError  # first: it quiets a torch import warning
-from .data import check_fov, load_proteins, read_fov, read_image_list, unknown_protein
+from .data import check_fov, read_fov
+from .summary import load_proteins, read_image_list, unknown_protein
 
 # %% auto #0
-__all__ = ['NORM', 'GREEN', 'background_grid', 'interp_matrix', 'upsample_grid', 'background', 'norm_stats', 'normalize_part',
-           'normalize', 'norm_settings', 'crop_pair', 'ProteinDataset', 'CropDataLoader', 'ProteinDataLoaders',
-           'check_listed', 'protein_dls', 'show_pairs', 'show_batch', 'scale_bar', 'show_grid']
+__all__ = ['NORM', 'background_grid', 'interp_matrix', 'upsample_grid', 'background', 'norm_stats', 'normalize_part', 'normalize',
+           'norm_settings', 'crop_pair', 'ProteinDataset', 'CropDataLoader', 'ProteinDataLoaders', 'check_listed',
+           'protein_dls']
 
 # %% ../nbs/01_dataset.ipynb #c3a8f2d1
 def background_grid(img:np.ndarray, # C×H×W
@@ -216,63 +215,3 @@ def protein_dls(img_dir, # image folder (OpenCell layout)
     valid = CropDataLoader(mk(va or tr[:1]), 1, False, bs=bs, shuffle=False, num_workers=num_workers, device=device,
                            pin_memory=pin_memory)
     return ProteinDataLoaders(train, valid, device=device)
-
-# %% ../nbs/01_dataset.ipynb #579d0bfc
-GREEN = LinearSegmentedColormap.from_list('protloc_green', ['black', '#3cff3c'])   # the protein channel, in every figure
-
-# %% ../nbs/01_dataset.ipynb #40bb3ade
-def show_pairs(nuc, # N×1×H×W or N×H×W
-               prot, # same shape
-               titles=None, # one title per pair
-               ncols:int=8, # pairs per row
-               scale:float=1.6): # inches per panel
-    "Plot nucleus crops (gray) above protein crops (green); returns the figure."
-    n = len(nuc); ncols = min(ncols, n); nrows = -(-n // ncols)
-    fig, axs = plt.subplots(2 * nrows, ncols, figsize=(scale * ncols, 2 * scale * nrows), squeeze=False)
-    for ax in axs.flat: ax.axis('off')
-    for k in range(n):
-        r, c = 2 * (k // ncols), k % ncols
-        axs[r, c].imshow(np.asarray(nuc[k]).squeeze(), cmap='gray', vmin=0, vmax=1)
-        axs[r + 1, c].imshow(np.asarray(prot[k]).squeeze(), cmap=GREEN, vmin=0, vmax=1)
-        if titles is not None: axs[r, c].set_title(titles[k], fontsize=8)
-    fig.tight_layout()
-    return fig
-
-def show_batch(dls:ProteinDataLoaders, # from `protein_dls`
-               n:int=8, # pairs to show
-               valid:bool=False, # from the validation set
-               **kwargs): # to `show_pairs`
-    "Show `n` (nucleus, protein) pairs of one batch with the protein names."
-    x, i, y = (dls.valid if valid else dls.train).one_batch()
-    names = dls.train_ds.id2name
-    return show_pairs(x[:n].cpu(), y[:n].cpu(), [names[int(k)] for k in i[:n]], **kwargs)
-
-# %% ../nbs/01_dataset.ipynb #aa92b939
-def scale_bar(ax, shape:tuple, pixel_um:float):
-    "A white scale bar of a round length (at most a third of the width) in the bottom-right corner, labelled in µm."
-    h, w = shape[-2:]
-    um = max([v for v in (1, 2, 5, 10, 20, 50, 100) if v / pixel_um <= w / 3] or [1])
-    px = um / pixel_um
-    ax.plot([w * 0.95 - px, w * 0.95], [h * 0.92] * 2, c='w', lw=3)
-    ax.text(w * 0.95 - px / 2, h * 0.87, f'{um} µm', c='w', ha='center', fontsize=7)
-
-# %% ../nbs/01_dataset.ipynb #7773f4f8
-def show_grid(columns:dict, # column title -> list of H×W images (all columns the same length)
-              row_titles=None, # one title per row
-              scale:float=2.2, # inches per panel
-              path=None, # save the PNG here too
-              pixel_um:float|None=None): # µm per pixel: draw a scale bar in the first column
-    "A grid of images in [0, 1], one column per entry; 'nucleus' columns gray, the others green. Returns the figure."
-    names = list(columns); n = len(columns[names[0]])
-    fig, axs = plt.subplots(n, len(names), figsize=(scale * len(names), scale * n), squeeze=False)
-    for c, nm in enumerate(names):
-        for r in range(n):
-            im = np.asarray(columns[nm][r]).squeeze()
-            ax = axs[r, c]; ax.imshow(im, cmap='gray' if nm == 'nucleus' else GREEN, vmin=0, vmax=1)
-            ax.set_xticks([]); ax.set_yticks([])
-            if pixel_um and c == 0: scale_bar(ax, im.shape, pixel_um)
-            if r == 0: ax.set_title(nm)
-            if c == 0 and row_titles is not None: ax.set_ylabel(row_titles[r])
-    fig.tight_layout()
-    if path: fig.savefig(path, dpi=80)
-    return fig

@@ -5,7 +5,7 @@
 # %% ../nbs/04_embed.ipynb #10aff1a6
 from __future__ import annotations
 from .core import ProtlocError, atomic_write, cli  # first: it quiets a torch import warning
-from .data import save_theta, load_theta
+from .summary import save_theta, load_theta
 import csv
 from pathlib import Path
 import numpy as np, torch

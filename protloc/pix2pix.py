@@ -19,8 +19,9 @@ from fastai.optimizer import OptimWrapper
 from fastai.metrics import AvgMetric, ValueMetric
 from fastai.losses import L1LossFlat
 from fastai.torch_core import num_distrib, params, rank_distrib
-from .data import load_theta
-from .dataset import ProteinDataLoaders, show_grid
+from .summary import load_theta
+from .dataset import ProteinDataLoaders
+from .plot import show_grid
 from .metrics import band_amplitudes, batch_sharpness, fine_variance, gaussian_blur, pcc, ssim
 from .unet import CondUNet, ProteinUNet, sampling
 from .checkpoint import CheckpointCB, ResumableCSVLogger, bare_model, build_model, load_checkpoint, plain_state, restore_training

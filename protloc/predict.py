@@ -5,20 +5,23 @@
 # %% ../nbs/03b_own_images.ipynb #3a058ad3
 from __future__ import annotations
 from .core import ProtlocError, atomic_write, cli, cpu_bf16  # first: it quiets a torch import warning
-from .data import TIFF_EXTS, check_fov, pixel_size_um, read_fov, read_image_list, unknown_protein
+from .data import TIFF_EXTS, check_fov, pixel_size_um, read_fov
+from .summary import read_image_list, unknown_protein
 import ctypes, math, sys, time
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F, tifffile
 from fastprogress.fastprogress import progress_bar
 from fastai.torch_core import default_device
-from .dataset import NORM, norm_stats, normalize, normalize_part, show_grid
+from .dataset import NORM, norm_stats, normalize, normalize_part
+from .plot import show_grid
 from .unet import ProteinUNet, pad_to, sampling
 from .checkpoint import build_model, load_checkpoint
-from .metrics import predictive_std
+from .metrics import predictive_std, sample_stats
 
 # %% auto #0
 __all__ = ['tile_starts', 'blend_window', 'forward_proteins', 'trim_heap', 'predict_fov', 'find_images', 'predict_jobs',
-           'resample', 'paint', 'prediction_channels', 'write_prediction', 'paint_file', 'predict_main', 'paint_figure']
+           'resample', 'paint', 'prediction_channels', 'write_prediction', 'paint_file', 'predict_main', 'load_models',
+           'prediction_and_spread', 'paint_figure']
 
 # %% ../nbs/03b_own_images.ipynb #d52eab1b
 def tile_starts(n:int, # image side, pixels
@@ -245,6 +248,33 @@ def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression o
     dt = time.time() - t0; n_p = len({n for _, ns in jobs for n in ns})
     print(f"{done} image(s) painted ({n_p} protein(s), {'bf16' if bf16 else 'fp32'}) in {dt:.1f} s, "
           f"{done / max(dt, 1e-9):.2f} images/s; {len(jobs) - done} skipped as already done -> {out}")
+
+# %% ../nbs/03b_own_images.ipynb #32b9162a
+def load_models(paths) -> dict:
+    "name -> (model, checkpoint) for checkpoint paths; a name is the checkpoint's folder, made unique."
+    out = {}
+    for p in map(Path, paths):
+        ck = load_checkpoint(p)
+        name = p.parent.name if p.stem in ('last', 'best') else p.stem
+        if ck['config'].get('cond') is None and ck['kind'] == 'regression': name += ' (protein-agnostic)'
+        base, k = name, 2
+        while name in out: name, k = f'{base}-{k}', k + 1
+        out[name] = (build_model(ck), ck)
+    return out
+
+# %% ../nbs/03b_own_images.ipynb #241bfd73
+def prediction_and_spread(model, ck:dict, # from `load_models`
+                          img:np.ndarray, # raw field of view (C×H×W) or nucleus (H×W)
+                          pid:int, # protein id to paint
+                          samples:int=8, # GAN draws for the mean and the uncertainty map
+                          fine:bool=True): # the std adds the fine-scale variance (`predictive_std`); False: the draws' raw spread
+    "(prediction, mean, std): a regression's prediction; a GAN's is one draw (dropout on, as Pix2Pix paints), with the mean and std of `samples` draws."
+    if ck['kind'] != 'gan': return predict_fov(model, img, pid, ck['norm']), None, None
+    torch.manual_seed(0)   # the same draws every time: tables and figures are reproducible
+    if samples < 2: return predict_fov(model, img, pid, ck['norm'], dropout=True), None, None
+    draws = predict_fov(model, img, pid, ck['norm'], samples=samples)
+    mean, spread = sample_stats(draws)
+    return draws[0], mean, predictive_std(spread, mean, ck.get('fine_variance')) if fine else spread
 
 # %% ../nbs/03b_own_images.ipynb #fdccd94f
 def paint_figure(model, # from `build_model`

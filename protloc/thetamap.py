@@ -9,7 +9,7 @@ import csv, math
 from pathlib import Path
 import numpy as np, torch
 from fastcore.basics import store_attr
-from .data import save_theta, save_proteins
+from .summary import save_theta, save_proteins
 from .checkpoint import load_checkpoint, save_checkpoint
 from .embed import extract_theta, read_families
 

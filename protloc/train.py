@@ -19,8 +19,9 @@ from fastai.losses import MSELossFlat
 from fastai.torch_core import default_device, num_distrib, rank_distrib
 from fastai.callback.fp16 import MixedPrecision  # noqa: F401 (patches to_fp16/to_bf16 onto Learner)
 from fastai.distributed import DistributedDL  # patches distrib_ctx onto Learner (Hugging Face accelerate underneath)
-from .data import load_proteins, read_image_list
-from .dataset import ProteinDataLoaders, check_listed, protein_dls, show_grid
+from .summary import load_proteins, read_image_list
+from .dataset import ProteinDataLoaders, check_listed, protein_dls
+from .plot import show_grid
 from .metrics import band_amplitudes, pcc, ssim
 from .unet import ProteinUNet, sampling
 from .settings import TrainSettings, learner_settings
