@@ -11,30 +11,44 @@ import numpy as np, torch
 from .data import ANNOTATIONS_CSV, NUCLEAR_FAMILIES, scan_images
 
 # %% auto #0
-__all__ = ['IMAGE_LIST_COLUMNS', 'assign_split', 'write_image_list', 'read_image_list', 'check_protein_map', 'save_proteins',
-           'load_proteins', 'make_theta', 'save_theta', 'load_theta', 'read_annotations', 'unknown_protein',
-           'select_proteins', 'prep', 'prep_main']
+__all__ = ['SPLITS', 'IMAGE_LIST_COLUMNS', 'assign_split', 'write_image_list', 'read_image_list', 'check_protein_map',
+           'save_proteins', 'load_proteins', 'make_theta', 'save_theta', 'load_theta', 'read_annotations',
+           'unknown_protein', 'select_proteins', 'prep', 'prep_main']
 
 # %% ../nbs/00b_summary.ipynb #aba71d21
+SPLITS = ('train', 'valid', 'test')
+
 def assign_split(rows:list, # from `scan_images`
-                 valid_pct:float=0.2, # fraction held out
-                 split_by:str='image', # 'image': held-out images of every protein; 'protein': held-out proteins
-                 seed:int=0): # random seed
-    "Add a `split` key ('train'/'valid') to every row, reproducibly."
+                 valid_pct:float=0.2, # fraction of each protein's images for validation (split_by='protein': of the proteins)
+                 split_by:str='image', # 'image': held-out images of every protein; 'protein': whole proteins in valid
+                 seed:int=0, # random seed
+                 test_pct:float=0., # fraction of each seen protein's images kept for the final test (split_by='protein': of the proteins)
+                 heldout_pct:float=0.): # fraction of proteins held out of every training step (`heldout` rows; half valid, half test)
+    "Add a `split` key ('train', 'valid' or 'test') to every row, reproducibly; held-out proteins' rows also get `heldout=True`."
     if split_by not in ('image', 'protein'): raise ProtlocError(f"split_by must be 'image' or 'protein', not {split_by!r}")
-    if not 0 <= valid_pct < 1: raise ProtlocError(f'valid_pct must be in [0, 1), not {valid_pct}')
-    rng = np.random.default_rng(seed)
+    for k, v in dict(valid_pct=valid_pct, test_pct=test_pct, heldout_pct=heldout_pct).items():
+        if not 0 <= v < 1: raise ProtlocError(f'{k} must be in [0, 1), not {v}')
+    if valid_pct + test_pct >= 1: raise ProtlocError(f'valid_pct + test_pct must be < 1 (got {valid_pct} + {test_pct})')
     by_prot = {}
     for i, r in enumerate(rows): by_prot.setdefault(r['protein'], []).append(i)
-    valid = set()
+    names = sorted(by_prot)
+    held = sorted(np.random.default_rng([seed, 1]).choice(names, round(heldout_pct * len(names)), replace=False).tolist()) if heldout_pct else []
+    rng, split = np.random.default_rng(seed), {}
+    def take(pool, n, what):   # n of `pool` into split `what` (no draw when none: the split of an older version stays)
+        if n: split.update(dict.fromkeys(rng.choice(pool, n, replace=False).tolist(), what))
     if split_by == 'image':
-        for idx in by_prot.values():
+        for nm, idx in by_prot.items():
+            if nm in held: continue
             n = 0 if len(idx) < 2 or valid_pct == 0 else max(1, round(valid_pct * len(idx)))
-            valid.update(rng.choice(idx, n, replace=False).tolist())
+            take(idx, n, 'valid'); rest = [i for i in idx if i not in split]
+            take(rest, 0 if len(rest) < 2 or test_pct == 0 else max(1, round(test_pct * len(idx))), 'test')
     else:
-        names = sorted(by_prot)
-        for nm in rng.choice(names, round(valid_pct * len(names)), replace=False): valid.update(by_prot[nm])
-    return [dict(r, split='valid' if i in valid else 'train') for i, r in enumerate(rows)]
+        seen = [n for n in names if n not in held]
+        take(seen, round(valid_pct * len(names)), 'valid'); rest = [n for n in seen if n not in split]
+        take(rest, round(test_pct * len(names)), 'test')
+        split = {i: s for n, s in split.items() for i in by_prot[n]}
+    for k, nm in enumerate(held): split.update(dict.fromkeys(by_prot[nm], SPLITS[1 + k % 2]))
+    return [dict(r, split=split.get(i, 'train'), **({'heldout': True} if r['protein'] in held else {})) for i, r in enumerate(rows)]
 
 # %% ../nbs/00b_summary.ipynb #114e6772
 IMAGE_LIST_COLUMNS = ('path', 'protein', 'ensg', 'split')
@@ -58,7 +72,7 @@ def read_image_list(path # image list CSV (needs columns `path` and `protein`)
     for i, r in enumerate(rows, 2):
         r.setdefault('ensg', ''); r['split'] = r.get('split') or 'train'
         if not r['path'] or not r['protein']: raise ProtlocError(f'{path}: line {i} has an empty path or protein')
-        if r['split'] not in ('train', 'valid'): raise ProtlocError(f"{path}: line {i}: split must be train or valid, not {r['split']!r}")
+        if r['split'] not in SPLITS: raise ProtlocError(f"{path}: line {i}: split must be train, valid or test, not {r['split']!r}")
     return [{k: r[k] for k in IMAGE_LIST_COLUMNS} for r in rows]
 
 # %% ../nbs/00b_summary.ipynb #4c2d0306
@@ -175,17 +189,22 @@ def select_proteins(rows:list, # from `scan_images`
     return rows
 
 # %% ../nbs/00b_summary.ipynb #ee27c92a
-def prep(img_dir, out_dir, proteins=None, families=None, annotations=None, theta_dim:int=64,
-         valid_pct:float=0.2, split_by:str='image', seed:int=0, check:bool=True) -> dict:
-    "Build the image list, protein file and theta for `img_dir` in `out_dir`; returns their paths."
+def prep(img_dir, out_dir, # the data folder; where the summary files go
+         proteins=None, families=None, annotations=None, # which proteins (see `select_proteins`)
+         theta_dim:int=64, # length of each protein's random theta row
+         seed:int=0, # seeds the split and theta
+         check:bool=True, # read each file's header
+         **split) -> dict: # to `assign_split`: valid_pct, split_by, test_pct, heldout_pct
+    "Build the image list, protein file and theta for `img_dir` in `out_dir`; returns their paths (and `heldout`, a list of held-out proteins, if any)."
     img_dir, out_dir = Path(img_dir), Path(out_dir)
     if theta_dim < 1: raise ProtlocError(f'--theta_dim must be positive, not {theta_dim}')
     rows = scan_images(img_dir, check=check)
     ann_path = Path(annotations) if annotations else img_dir/ANNOTATIONS_CSV
     ann = read_annotations(ann_path) if (annotations or ann_path.is_file()) else None
     rows = select_proteins(rows, proteins, families, ann)
-    rows = assign_split(rows, valid_pct, split_by, seed)
-    pmap = {n: i for i, n in enumerate(sorted({r['protein'] for r in rows}))}
+    rows = assign_split(rows, seed=seed, **split)
+    held = sorted({r['protein'] for r in rows if r.get('heldout')})   # in the image list, never in the protein file
+    pmap = {n: i for i, n in enumerate(sorted({r['protein'] for r in rows} - set(held)))}
     out = dict(img_list=out_dir/'images.csv', protein_list=out_dir/'proteins.pkl', theta_file=out_dir/'theta.pth')
     write_image_list(out['img_list'], rows)
     save_proteins(out['protein_list'], pmap)
@@ -195,6 +214,10 @@ def prep(img_dir, out_dir, proteins=None, families=None, annotations=None, theta
         with atomic_write(out['families']) as f:
             w = csv.writer(f); w.writerow(['protein', 'id', 'family'])
             for n, i in pmap.items(): w.writerow([n, i, ';'.join(ann.get(n, []))])
+            for n in held: w.writerow([n, '', ';'.join(ann.get(n, []))])   # no id: no model knows them
+    if held:
+        out['heldout'] = out_dir/'heldout.txt'
+        with atomic_write(out['heldout']) as f: f.write(''.join(n + '\n' for n in held))
     return out
 
 @cli
@@ -206,9 +229,11 @@ def prep_main(img_dir:str, # data folder in OpenCell layout (one GENE_ENSG... fo
               theta_dim:int=64, # length of each protein's random theta row
               valid_pct:float=0.2, # fraction of images (or proteins) held out for validation
               split_by:str='image', # 'image': hold out images of every protein; 'protein': hold out whole proteins
-              seed:int=0): # random seed for the split and theta
+              seed:int=0, # random seed for the split and theta
+              test_pct:float=0., # fraction of each protein's images kept for the final test (out of training and of every choice)
+              heldout_pct:float=0.): # fraction of proteins held out of every training step (half in valid, half in test; not in the protein file)
     "Write the summary files (image list, protein file, theta) for an OpenCell-layout image folder."
-    out = prep(img_dir, out_dir, proteins, families, annotations, theta_dim, valid_pct, split_by, seed)
+    out = prep(img_dir, out_dir, proteins, families, annotations, theta_dim, seed, valid_pct=valid_pct, split_by=split_by,
+               test_pct=test_pct, heldout_pct=heldout_pct)
     n = len(read_image_list(out['img_list'])); p = len(load_proteins(out['protein_list']))
     print(f'{n} images of {p} proteins -> ' + ', '.join(str(v) for v in out.values()))
-
