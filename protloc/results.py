@@ -12,14 +12,15 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
 from .dataset import NORM, normalize
-from .metrics import METRICS, compartment_error, pcc, predictive_std, sample_stats, score_image, sharpness, uncertainty_spearman
+from .metrics import (METRICS, LocClassifier, loc_features, painting_scores, pcc, predictive_std, sample_stats, sharpness,
+                             uncertainty_scores, uncertainty_spearman)
 from .predict import load_models, predict_fov, prediction_and_spread, resample
 from .embed import read_families
 from .gallery import results_grid
 
 # %% auto #0
-__all__ = ['EXTRA', 'wrong_ids', 'mean_images', 'sample_scores', 'eval_models', 'summarize', 'md_table', 'slug', 'write_metrics',
-           'eval_main']
+__all__ = ['EXTRA', 'wrong_ids', 'mean_images', 'family_mean_images', 'fit_loc_classifier', 'sample_scores', 'eval_models',
+           'summarize', 'md_table', 'slug', 'write_metrics', 'eval_main']
 
 # %% ../nbs/06_results.ipynb #6d960299
 def wrong_ids(names) -> dict:
@@ -37,24 +38,40 @@ def mean_images(rows:list, img_dir, norm:dict=NORM) -> dict:
         a.append(resample(im[None], a[0].shape)[0] if a else im)
     return {k: np.mean(v, 0) for k, v in acc.items()}
 
+def family_mean_images(means:dict, # from `mean_images`
+                       families:dict) -> dict: # protein -> family
+    "protein -> the mean of the *other* proteins' mean images of its family: what knowing only the family paints (proteins alone in their family: none)."
+    out = {}
+    for p, fam in families.items():
+        others = [resample(m[None], next(iter(means.values())).shape)[0] for q, m in means.items() if q != p and families.get(q) == fam]
+        if others: out[p] = np.mean(others, 0)
+    return out
+
+def fit_loc_classifier(rows:list, img_dir, families:dict, norm:dict=NORM) -> LocClassifier|None:
+    "A `LocClassifier` fitted on the true images of `rows` (the training split): it names the family of each painting."
+    pairs = [normalize(read_fov(Path(img_dir)/r['path']), **norm) for r in rows if families.get(r['protein'])]
+    labels = [families[r['protein']] for r in rows if families.get(r['protein'])]
+    if len(set(labels)) < 2: return None
+    return LocClassifier().fit(np.stack([loc_features(x[1], x[0]) for x in pairs]), labels)
+
 # %% ../nbs/06_results.ipynb #f472f29a
-EXTRA = ('compartment_error', 'pcc_mean_of_samples', 'uncertainty_spearman', 'sharpness_mean_of_samples', 'uncertainty_spearman_spread',
-         'uncertainty_spearman_mean')   # beside `METRICS`; all but the first for GANs
+EXTRA = ('compartment_error', 'radial_distance', 'hallucination_ratio', 'loc_correct',   # every painting (loc_correct: with families)
+         'pcc_mean_of_samples', 'uncertainty_spearman', 'sharpness_mean_of_samples', 'uncertainty_spearman_spread', 'uncertainty_spearman_mean',
+         'uncertainty_stratified', 'uncertainty_stratified_mean', 'coverage_1sd', 'coverage_2sd')   # GANs: their samples' mean and std
 
 def sample_scores(mean:np.ndarray, spread:np.ndarray, truth:np.ndarray, # a GAN's draws' mean and raw spread, the truth (H×W)
                   fine:dict|None=None) -> dict: # the checkpoint's `fine_variance`
-    "A GAN's `EXTRA` scores: mean-of-samples PCC and sharpness; how well the predictive std, the draws' spread alone and the mean itself rank the error."
-    rho = lambda sd: uncertainty_spearman(sd, mean, truth)
+    "A GAN's `EXTRA` scores: mean-of-samples PCC and sharpness; how well the predictive std, the draws' spread alone and the mean itself rank the error (and within intensity strata); the std's coverage."
+    rho, std = (lambda sd: uncertainty_spearman(sd, mean, truth)), predictive_std(spread, mean, fine)
     return dict(pcc_mean_of_samples=float(pcc(*(torch.from_numpy(a)[None] for a in (mean, truth)))), sharpness_mean_of_samples=sharpness(mean, truth),
-                uncertainty_spearman=rho(predictive_std(spread, mean, fine)), uncertainty_spearman_spread=rho(predictive_std(spread, mean)),
-                uncertainty_spearman_mean=rho(mean))   # the last: a std that is just the mean, the baseline
-
+                uncertainty_spearman=rho(std), uncertainty_spearman_spread=rho(predictive_std(spread, mean)),
+                uncertainty_spearman_mean=rho(mean), **uncertainty_scores(mean, std, truth))   # the mean as a std: the baseline
 
 # %% ../nbs/06_results.ipynb #ac9df2e7
 def eval_models(models:dict, # from `load_models`
                 img_dir, # image folder
                 rows:list, # image-list rows to score (held-out images)
-                train_rows:list|None=None, # training rows: enable the per-protein mean baseline
+                train_rows:list|None=None, # training rows: the mean-image baselines and (with families) the family classifier
                 shuffle_ids:bool=False, # also score each conditioned model with a wrong protein id
                 families:dict|None=None, # protein -> family
                 norm:dict=NORM, # normalization of images and truth
@@ -62,6 +79,8 @@ def eval_models(models:dict, # from `load_models`
                 samples:int=8): # GAN draws per image with dropout on, for the mean and std (its prediction has dropout off)
     "Scores per (model, image): model, path, protein, family, the `METRICS` and `EXTRA`; a GAN's dropout-off prediction as '<name> (dropout off)'."
     means = mean_images(train_rows, img_dir, norm) if train_rows else {}
+    fmeans = family_mean_images(means, families) if families else {}
+    clf = fit_loc_classifier(train_rows, img_dir, families, norm) if train_rows and families else None
     wrong = {name: wrong_ids(ck['proteins']) for name, (m, ck) in models.items()}
     out = []
     it = rows
@@ -80,10 +99,11 @@ def eval_models(models:dict, # from `load_models`
                 preds[f'{name} (dropout off)'] = predict_fov(m, img, pm[r['protein']], ck['norm'])   # the smooth prediction
             if shuffle_ids and ck['config'].get('cond') is not None:
                 preds[f'{name} (wrong protein)'] = predict_fov(m, img, pm[wrong[name][r['protein']]], ck['norm'])
-        if r['protein'] in means: preds['per-protein mean image'] = resample(means[r['protein']][None], truth.shape)[0]
+        for k, mm in (('per-family mean image', fmeans), ('per-protein mean image', means)):
+            if r['protein'] in mm: preds[k] = resample(mm[r['protein']][None], truth.shape)[0]
         fam = (families or {}).get(r['protein'], '')
-        out += [dict(model=k, path=r['path'], protein=r['protein'], family=fam, **score_image(p, truth),
-                     compartment_error=compartment_error(p, truth, nuc), **extra.get(k, {})) for k, p in preds.items()]
+        out += [dict(model=k, path=r['path'], protein=r['protein'], family=fam, **painting_scores(p, truth, nuc, clf, fam), **extra.get(k, {}))
+                for k, p in preds.items()]
     return pd.DataFrame(out)
 
 # %% ../nbs/06_results.ipynb #7dfe6cd6
@@ -140,7 +160,7 @@ def eval_main(model:list, # checkpoints (.pth) to compare, regression and/or GAN
               img_list:str, # image list CSV (from protloc_prep)
               out_dir:str, # metrics.csv, metrics.json, scores.csv and figures go here
               shuffle_ids:bool=False, # also score each conditioned model with a wrong protein id
-              split:str='valid', # which rows to score: valid, train or all
+              split:str='valid', # which rows to score: valid, test (the final bench's, once), train or all
               families:str=None, # families.csv (default: the one next to IMG_LIST, if any)
               n_show:int=4, # held-out images in the figures
               crop:int=256, # central crop shown in the figures (pixels)
@@ -148,7 +168,7 @@ def eval_main(model:list, # checkpoints (.pth) to compare, regression and/or GAN
               num_threads:int=2): # torch threads
     "Score checkpoints on held-out images against baselines; write metrics and figures, print the table."
     set_threads(num_threads)
-    if split not in ('valid', 'train', 'all'): raise ProtlocError(f'--split must be valid, train or all, not {split!r}')
+    if split not in ('valid', 'test', 'train', 'all'): raise ProtlocError(f'--split must be valid, test, train or all, not {split!r}')
     models = load_models(model)
     rows = read_image_list(img_list)
     sel = rows if split == 'all' else [r for r in rows if r['split'] == split]
@@ -158,7 +178,7 @@ def eval_main(model:list, # checkpoints (.pth) to compare, regression and/or GAN
         raise ProtlocError(f'{img_list}: none of its proteins is known to {", ".join(map(str, model))}')
     fam_path = Path(families) if families else Path(img_list).parent/'families.csv'
     fams = read_families(fam_path) if (families or fam_path.is_file()) else None
-    train_rows = [r for r in rows if r['split'] == 'train'] if split == 'valid' else None
+    train_rows = [r for r in rows if r['split'] == 'train'] if split in ('valid', 'test') else None
     if samples < 1: raise ProtlocError(f'--samples must be >= 1, not {samples}')
     scores = eval_models(models, img_dir, sel, train_rows, shuffle_ids, fams, progress=True, samples=samples)
     table = summarize(scores)

@@ -220,6 +220,7 @@ def prep(img_dir, out_dir, # the data folder; where the summary files go
         with atomic_write(out['heldout']) as f: f.write(''.join(n + '\n' for n in held))
     return out
 
+# %% ../nbs/00b_summary.ipynb #03695361
 @cli
 def prep_main(img_dir:str, # data folder in OpenCell layout (one GENE_ENSG... folder per protein)
               out_dir:str, # where to write images.csv, proteins.pkl/.json, theta.pth (and families.csv)
