@@ -20,7 +20,7 @@ from fastai.torch_core import default_device, num_distrib, rank_distrib
 from fastai.callback.fp16 import MixedPrecision  # noqa: F401 (patches to_fp16/to_bf16 onto Learner)
 from fastai.distributed import DistributedDL  # patches distrib_ctx onto Learner (Hugging Face accelerate underneath)
 from .summary import load_proteins, read_image_list
-from .dataset import ProteinDataLoaders, check_listed, protein_dls
+from .dataset import ProteinDataLoaders, cell_crop, check_listed, protein_dls
 from .plot import show_grid
 from .metrics import band_amplitudes, pcc, ssim
 from .unet import ProteinUNet, sampling
@@ -165,13 +165,15 @@ def plot_history(ck:dict, # a checkpoint (its `losses` and `history`)
 
 # %% ../nbs/03_train.ipynb #e50ed971
 def predict_grid(model:nn.Module, # a trained `ProteinUNet`
-                 dls:ProteinDataLoaders, # its DataLoaders (the validation crops are shown)
+                 dls:ProteinDataLoaders, # its DataLoaders (the first validation images are shown, each by a crop that holds cells)
                  n:int=4, # rows
                  path=None, # save the PNG here too
                  title:str='prediction', # the prediction column's title
                  sample:bool=False): # a generator: paint one draw, dropout on (seeded), as it paints at test time
-    "The seed's figure: truth | prediction | nucleus for `n` held-out crops; returns the figure."
-    x, i, y = dls.valid.one_batch()
+    "The seed's figure: truth | prediction | nucleus for `n` held-out images, each cropped where it shows cells (`cell_crop`); returns the figure."
+    ds = dls.valid_ds; k = list(range(min(n, len(ds))))
+    c = torch.stack([torch.from_numpy(cell_crop(ds.image(j), dls.size)) for j in k]).to(dls.device or 'cpu')
+    x, i, y = c[:, :1], torch.as_tensor(ds.pids[k], device=c.device), c[:, 1:]
     sampling(model.to(x.device), sample)
     with torch.no_grad(), torch.random.fork_rng(): torch.manual_seed(0); p = model(x[:n], i[:n]).clamp(0, 1).cpu()
     model.eval()
@@ -206,3 +208,4 @@ def train_regression(s:TrainSettings): # the run's settings (`protloc_train`'s f
     plot_history(ck, out/'loss.png'); plt.close('all')
     predict_grid(build_model(ck), dls, n=4, path=out/'predictions.png'); plt.close('all')
     print(f"done: {out/'last.pth'} (best: {out/'best.pth'}), {out/'log.csv'}, {out/'loss.png'}, {out/'predictions.png'}")
+    print(f"held-out PCC (validation crops, last epoch): {ck['history'][-1]['pcc']:.2f}")
