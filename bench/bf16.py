@@ -9,12 +9,20 @@ import pandas as pd, torch
 from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback
 from protloc.core import set_threads
+from protloc.synth import write_synthetic, EMBEDDINGS_CSV
+from protloc.summary import prep
 from protloc.dataset import protein_dls
 from protloc.train import CPUAutocast, regression_learner
 from protloc.embed import knn_accuracy, read_families
-from science import data as science_set
 
 HERE = Path(__file__).parent
+SCI = HERE/'.cache'/'science'   # bench/science.py's cache: the same set and summary files
+
+def science_set(n_proteins, size):
+    "(image folder, prep files) of bench/science.py's set of `n_proteins` x 4 fields of `size`² (written here if it is missing)."
+    d = SCI/f'synth_{n_proteins}x4_{size}'
+    if not (d/EMBEDDINGS_CSV).exists(): write_synthetic(d, n_proteins, 4, size, workers=2)   # its last file: the set is whole
+    return d, prep(d, SCI/f'prep_{n_proteins}_{size}', theta_dim=32)
 
 class EpochClock(Callback):
     order = 90

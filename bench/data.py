@@ -2,31 +2,16 @@
 10x larger synthetic set, and how long DataLoaders take to build for OpenCell's scale (1300 proteins x 5 images
 of 1024^2). Run: `python bench/data.py` (sets are cached in bench/.cache). Prints one Markdown table."""
 import argparse, os, subprocess, sys, time, json
-from multiprocessing import Pool
 from pathlib import Path
 
 CACHE = Path(__file__).parent/'.cache'
 
-def _write_protein(args):
-    from protloc.synth import synth_protein_params, synth_fov
-    from protloc.data import write_tiff, fov_name
-    out, i, n_images, size, seed = args
-    p = synth_protein_params(i, seed)
-    for j in range(n_images):
-        write_tiff(Path(out)/f"{p['gene']}_{p['ensg']}"/fov_name(p['gene'], p['ensg'], i + 1, i * 100 + j), synth_fov(p, size, seed, j))
-
 def make_set(name, n_proteins, n_images, size, procs=2, cache=CACHE):
-    "Write (once) `write_synthetic`'s set (seed 0) under `cache`, in parallel; returns its folder and the seconds spent."
-    from protloc.synth import write_annotations, synth_protein_params
-    from protloc.data import ANNOTATIONS_CSV
+    "Write (once) `write_synthetic`'s set (seed 0) under `cache`, `procs` processes at once; returns its folder and the seconds spent."
+    from protloc.synth import write_synthetic, EMBEDDINGS_CSV
     out = Path(cache)/name
-    if (out/'done').exists():
-        write_annotations(out/ANNOTATIONS_CSV, [synth_protein_params(i) for i in range(n_proteins)])
-        return out, 0.
-    t = time.time()
-    with Pool(procs) as pool: pool.map(_write_protein, [(out, i, n_images, size, 0) for i in range(n_proteins)])
-    write_annotations(out/ANNOTATIONS_CSV, [synth_protein_params(i) for i in range(n_proteins)])
-    (out/'done').write_text('')
+    if (out/EMBEDDINGS_CSV).exists(): return out, 0.   # `write_synthetic`'s last file: the set is whole
+    t = time.time(); write_synthetic(out, n_proteins, n_images, size, workers=procs)
     return out, time.time() - t
 
 def linked_set(name, pool_dir, n_proteins, n_images):
@@ -79,7 +64,14 @@ if __name__ == '__main__':
     ap.add_argument('--small', type=int, default=20, help='proteins in the small set (the large one has 10x)')
     ap.add_argument('--crop', type=int, default=256); ap.add_argument('--bs', type=int, default=16)
     ap.add_argument('--batches', type=int, default=40)
+    ap.add_argument('--scale', default=None, help='N1,N2: only the peak RSS of building the DataLoaders and of one epoch '
+                    '(1 worker) at N1 and N2 proteins x 4 fields (links to the small set), one JSON line (bench/speed.py reads it)')
     a = ap.parse_args()
+    if a.scale:
+        small, _ = make_set(f'small_{a.small}x4_{a.size}', a.small, 4, a.size)
+        ds = {n: linked_set(f'linked_{n}x4_{a.size}', small, n, 4) for n in map(int, a.scale.split(','))}
+        print(json.dumps({n: dict(build=measure(d, a.crop, a.bs, 1, 0, True), epoch=measure(d, a.crop, a.bs, 1, 10**9, True)) for n, d in ds.items()}))
+        sys.exit()
     rows = []
     small, ts = make_set(f'small_{a.small}x4_{a.size}', a.small, 4, a.size)
     large, tl = make_set(f'large_{10*a.small}x4_{a.size}', 10 * a.small, 4, a.size)

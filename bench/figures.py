@@ -7,7 +7,8 @@ from pathlib import Path
 IMAGES = Path(__file__).parent.parent/'nbs'/'images'
 BY_BENCH = {'results/*.png': 'python bench/results.py', 'science/unseen.png': 'python bench/unseen.py (after bench/science.py)',
             'science/othergen/*.png': 'python bench/science.py --generator othergen (on a GPU machine: --jobs 3)',
-            'science/*.png': 'python bench/science.py (all but unseen.png)', 'own_images.png': 'python bench/predict.py'}
+            'science/*.png': 'python bench/science.py (all but unseen.png)', 'own_images.png': 'python bench/predict.py',
+            'plm/*.png': 'python bench/plm.py'}
 
 def write_cheap():
     "The figures that need no training."

@@ -12,10 +12,9 @@ into bench/science/othergen/ and nbs/images/science/othergen/ (its own cache: th
 import argparse, json, shutil, subprocess, sys, time
 from pathlib import Path
 import pandas as pd, torch
-from data import make_set   # the data bench's cached synthetic sets (write_synthetic's, in parallel)
+from protloc.results import slug   # a model's folder: CACHE/slug(name)
 
 HERE = Path(__file__).parent
-CACHE, OUT, FIG = HERE/'.cache'/'science', HERE/'science', HERE.parent/'nbs'/'images'/'science'
 REG = 'regression'
 # name -> (kind, `TrainSettings` fields beyond the data and --epochs); theta 'learned' = protloc_theta of REG
 MODELS = {   # the core rows: the issue's checks read these three
@@ -46,34 +45,45 @@ ABLATIONS = {   # one lever changed per row (`--ablations`; an 'epochs' entry ov
     'GAN, learned theta, texture weight 300': ('gan', dict(theta='learned', texture_weight=300.)),
 }
 
-def slug(name): return ''.join(c if c.isalnum() else '_' for c in name).strip('_')
+class Run:
+    "Where one run of this bench reads and writes, and which models it has: from its flags (no module global changes)."
+    def __init__(self, a):
+        self.cache, self.out, self.fig = HERE/'.cache'/'science', HERE/'science', HERE.parent/'nbs'/'images'/'science'
+        if a.generator != 'protloc' and not a.out:   # not the reference's
+            self.cache, self.out, self.fig = self.cache.parent/f'science_{a.generator}', self.out/a.generator, self.fig/a.generator
+        if a.out: self.cache, self.out, self.fig = Path(a.out)/'cache', Path(a.out), Path(a.out)/'figures'
+        if a.cache: self.cache = Path(a.cache)
+        self.models = {**MODELS, **(ABLATIONS if a.ablations else {})}
+        if a.only: self.models = {k: v for k, v in self.models.items() if k in a.only.split('|')}
+        self.generator = a.generator   # whose synthetic images: protloc's own, or bench/othergen.py's (written without reading ours)
 
-GENERATOR = 'protloc'   # --generator: whose synthetic images (protloc's own, or bench/othergen.py's, written without reading ours)
-
-def data(n_proteins, size):
+def data(run, n_proteins, size):
+    "(image folder, prep files) of the run's synthetic set of `n_proteins` x 4 fields of `size`², written once."
     from protloc.summary import prep
-    if GENERATOR == 'othergen':
-        d = CACHE/f'othergen_{n_proteins}x4_{size}'
+    from protloc.synth import write_synthetic, EMBEDDINGS_CSV
+    if run.generator == 'othergen':
+        d = run.cache/f'othergen_{n_proteins}x4_{size}'
         if not (d/'opencell-localization-annotations.csv').is_file():
             subprocess.run([sys.executable, str(HERE/'othergen.py'), str(d), '--proteins', str(n_proteins), '--fovs', '4', '--size', str(size)], check=True)
-        return d, prep(d, CACHE/f'prep_othergen_{n_proteins}_{size}', theta_dim=32)
-    d, _ = make_set(f'synth_{n_proteins}x4_{size}', n_proteins, 4, size, cache=CACHE)
-    return d, prep(d, CACHE/f'prep_{n_proteins}_{size}', theta_dim=32)
+        return d, prep(d, run.cache/f'prep_othergen_{n_proteins}_{size}', theta_dim=32)
+    d = run.cache/f'synth_{n_proteins}x4_{size}'
+    if not (d/EMBEDDINGS_CSV).exists(): write_synthetic(d, n_proteins, 4, size, workers=2)   # its last file: the set is whole
+    return d, prep(d, run.cache/f'prep_{n_proteins}_{size}', theta_dim=32)
 
 def child_argv(a):
     "The command line of a child process doing one share of the work (it gets --one or --score_part)."
     skip = ('one', 'jobs', 'score_only', 'score_part', 'ablations')
     return [sys.executable, __file__, *[f'--{k}={v}' for k, v in vars(a).items() if k not in skip and v is not None]] + ['--ablations'] * a.ablations
 
-def train_one(name, a):
-    "Train one model with `protloc_train`'s own function; its checkpoint goes to CACHE/<slug>/."
+def train_one(run, name, a):
+    "Train one model with `protloc_train`'s own function; its checkpoint goes to <cache>/<slug>/."
     from protloc.cli import train_main
     from protloc.pix2pix import train_gan
     from protloc.settings import TrainSettings
     from protloc.thetamap import theta_main
-    d, files = data(a.proteins, a.size)
-    kind, kw = MODELS[name]; kw = dict(kw)
-    common = dict(img_dir=str(d), img_list=str(files['img_list']), protein_list=str(files['protein_list']), out_dir=str(CACHE/slug(name)),
+    d, files = data(run, a.proteins, a.size)
+    kind, kw = run.models[name]; kw = dict(kw)
+    common = dict(img_dir=str(d), img_list=str(files['img_list']), protein_list=str(files['protein_list']), out_dir=str(run.cache/slug(name)),
                   num_threads=a.threads, epochs=a.reg_epochs if kind == 'reg' else a.epochs, size=a.crop, wf=a.wf)
     common.update({k: kw.pop(k) for k in ('epochs', 'wf') if k in kw})
     t = time.time()
@@ -81,38 +91,38 @@ def train_one(name, a):
     else:
         th = kw.pop('theta')
         if th.startswith('learned'):
-            src = th.partition(':')[2] or REG; tf = CACHE/f'theta_{slug(src)}.pth'
-            theta_main(model=str(CACHE/slug(src)/'last.pth'), out=str(tf))
+            src = th.partition(':')[2] or REG; tf = run.cache/f'theta_{slug(src)}.pth'
+            theta_main(model=str(run.cache/slug(src)/'last.pth'), out=str(tf))
         else: tf = files['theta_file']
         train_gan(TrainSettings(**common, is_gan=True, theta_file=str(tf), **kw))   # what `protloc_train --is_gan` runs (settings with no flag too)
-    (CACHE/slug(name)/'train_s.txt').write_text(f'{time.time() - t:.1f}')
+    (run.cache/slug(name)/'train_s.txt').write_text(f'{time.time() - t:.1f}')
 
 COLUMNS = ['model', 'kind', 'family', 'protein', 'path', 'pcc', 'sharpness', 'intensity', 'compartment_error', 'hallucination', 'spill',
            'pcc_mean_of_samples', 'sharpness_mean_of_samples', 'uncertainty_spearman', 'uncertainty_spearman_spread',
            'uncertainty_spearman_mean']   # of scores.csv
 
-def score_all(a, names=None):
+def score_all(run, a, names=None):
     "Per (model, held-out image) scores of `protloc.results.eval_models` (the metrics of `protloc.metrics`); `--jobs` processes at once."
     from protloc.summary import read_image_list
     from protloc.results import load_models, eval_models
     from protloc.embed import read_families
-    names = list(MODELS) if names is None else names
-    if a.jobs > 1 and len(names) > 1:   # one process per share of the models, then the parts in MODELS' order
+    names = list(run.models) if names is None else names
+    if a.jobs > 1 and len(names) > 1:   # one process per share of the models, then the parts in the run's order
         parts = [names[i::a.jobs] for i in range(min(a.jobs, len(names)))]
         for p in [subprocess.Popen(child_argv(a) + ['--score_part', '|'.join(ns)]) for ns in parts]: p.wait()
-        s = pd.concat([pd.read_csv(CACHE/f'scores_{slug(ns[0])}.csv') for ns in parts])
-        return s.sort_values('model', key=order, kind='stable').reset_index(drop=True)
-    d, files = data(a.proteins, a.size)
+        s = pd.concat([pd.read_csv(run.cache/f'scores_{slug(ns[0])}.csv') for ns in parts])
+        return s.sort_values('model', key=lambda m: order(run, m), kind='stable').reset_index(drop=True)
+    d, files = data(run, a.proteins, a.size)
     valid = [r for r in read_image_list(files['img_list']) if r['split'] == 'valid']
-    models = dict(zip(names, load_models([CACHE/slug(k)/'last.pth' for k in names]).values()))
+    models = dict(zip(names, load_models([run.cache/slug(k)/'last.pth' for k in names]).values()))
     s = eval_models(models, d, valid, families=read_families(files['families']), norm=next(iter(models.values()))[1]['norm'],
                     samples=a.samples)   # a GAN: one draw; the mean and std of K draws; its dropout-off prediction
-    s = s[s.model.map(base).isin(names)].sort_values('model', key=order, kind='stable')  # model by model, a GAN's sample after it
-    return s.assign(kind=s.model.map(lambda k: MODELS[base(k)][0] + (' dropout off' if k != base(k) else ''))).reindex(columns=COLUMNS).reset_index(drop=True)
+    s = s[s.model.map(base).isin(names)].sort_values('model', key=lambda m: order(run, m), kind='stable')  # model by model, a GAN's sample after it
+    return s.assign(kind=s.model.map(lambda k: run.models[base(k)][0] + (' dropout off' if k != base(k) else ''))).reindex(columns=COLUMNS).reset_index(drop=True)
 
 OFF = ' (dropout off)'   # `eval_models` scores each GAN's dropout-off prediction under its name + this
 def base(name): return name.removesuffix(OFF)
-def order(models): return models.map(lambda k: list(MODELS).index(base(k)) + 0.5 * (k != base(k)))
+def order(run, models): return models.map(lambda k: list(run.models).index(base(k)) + 0.5 * (k != base(k)))
 
 def family_table(scores):
     "families.csv: the mean of each metric per model (family 'all', first) and per (model, family), by `protloc.results.summarize`."
@@ -123,16 +133,16 @@ def family_table(scores):
     t = t.iloc[sorted(range(len(t)), key=lambda i: rank[t.model[i], t.family[i]])]
     return t[['model', *[m for m in METRICS if m in t], 'family']].reset_index(drop=True)
 
-def theta_table(a):
+def theta_table(run, a):
     "kNN family accuracy (k=3, leave-one-out) of each regression's learned theta and of the random theta."
     from protloc.summary import load_theta
     from protloc.checkpoint import load_checkpoint
     from protloc.embed import knn_accuracy, read_families
-    _, files = data(a.proteins, a.size); fam = read_families(files['families'])
+    _, files = data(run, a.proteins, a.size); fam = read_families(files['families'])
     out = []
-    for name, (kind, _) in MODELS.items():
+    for name, (kind, _) in run.models.items():
         if kind != 'reg': continue
-        ck = load_checkpoint(CACHE/slug(name)/'last.pth'); names = sorted(ck['proteins'], key=ck['proteins'].get)
+        ck = load_checkpoint(run.cache/slug(name)/'last.pth'); names = sorted(ck['proteins'], key=ck['proteins'].get)
         out.append(dict(theta=f'learned ({name})', knn=knn_accuracy(ck['theta'], [fam[n] for n in names])))
     out.append(dict(theta='random (protloc_prep)', knn=knn_accuracy(load_theta(files['theta_file']), [fam[n] for n in names])))
     return pd.DataFrame(out)
@@ -165,7 +175,7 @@ def checks(fams, theta, times):
     rows += [(f'train wall time, s: {k}', v, '', True) for k, v in times.items()]
     return pd.DataFrame(rows, columns=['check', 'value', 'target', 'pass'])
 
-def figures(a):
+def figures(run, a):
     "The comparison grid (truth | regression | GAN | mean and std of its samples | nucleus), theta PCA, PCC per epoch."
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     from protloc.data import read_fov
@@ -174,12 +184,12 @@ def figures(a):
     from protloc.plot import show_grid
     from protloc.results import load_models, prediction_and_spread
     from protloc.embed import read_families, plot_theta
-    d, files = data(a.proteins, a.size); fam = read_families(files['families']); FIG.mkdir(parents=True, exist_ok=True)
+    d, files = data(run, a.proteins, a.size); fam = read_families(files['families']); FIG = run.fig; FIG.mkdir(parents=True, exist_ok=True)
     valid = [r for r in read_image_list(files['img_list']) if r['split'] == 'valid']
     show, seen = [], set()
     for r in valid:
         if fam[r['protein']] not in seen and len(show) < 5: show.append(r); seen.add(fam[r['protein']])
-    (reg, ck), gan = load_models([CACHE/slug(k)/'last.pth' for k in (REG, 'GAN, learned theta')]).values()
+    (reg, ck), gan = load_models([run.cache/slug(k)/'last.pth' for k in (REG, 'GAN, learned theta')]).values()
     cols = {c: [] for c in ['truth', 'regression', 'GAN (one sample)', f'GAN, mean of {a.samples}', 'GAN std', 'nucleus']}
     for r in show:   # `results_grid`'s columns and a mean-of-samples column, which it does not draw
         img = read_fov(d/r['path']); pid = ck['proteins'][r['protein']]
@@ -193,14 +203,14 @@ def figures(a):
     fig, axs = plt.subplots(1, 2, figsize=(11, 4.2))
     plot_theta(load_theta(files['theta_file']), labels, 'random theta', ax=axs[0]); plot_theta(ck['theta'], labels, 'learned theta', ax=axs[1])
     fig.tight_layout(); fig.savefig(FIG/'theta_pca.png', dpi=80); plt.close('all')
-    epoch_curves(FIG/'pcc_vs_epoch.png')
+    epoch_curves(run.cache, FIG/'pcc_vs_epoch.png')
 
-def epoch_curves(path):
+def epoch_curves(cache, path):
     "Validation PCC per epoch (the regression's prediction, each GAN's sample) and the GAN samples' sharpness per epoch, from log.csv."
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, 2, figsize=(11, 3.6))
     for k in CORE:
-        log = pd.read_csv(CACHE/slug(k)/'log.csv'); ep = log.epoch + 1
+        log = pd.read_csv(cache/slug(k)/'log.csv'); ep = log.epoch + 1
         if 'sample_pcc' not in log: axs[0].plot(ep, log.pcc, 'o-', ms=3, label=k); continue
         axs[0].plot(ep, log.sample_pcc, 'o-', ms=3, label=f'{k} (one sample)')
         axs[1].plot(ep, log.sample_sharpness, 'o-', ms=3, label=f'{k} (one sample)')
@@ -209,7 +219,8 @@ def epoch_curves(path):
     for ax in axs: ax.set_xlabel('epoch'); ax.legend(fontsize=8)
     fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
 
-if __name__ == '__main__':
+def main():
+    "Parse the flags, train (in child processes), score, write the tables and figures."
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument('--proteins', type=int, default=30); ap.add_argument('--size', type=int, default=192)
     ap.add_argument('--epochs', type=int, default=20, help='GAN epochs'); ap.add_argument('--reg_epochs', type=int, default=40, help='regression epochs')
@@ -223,27 +234,22 @@ if __name__ == '__main__':
     ap.add_argument('--only', default=None, help='model names separated by | (default: all)'); ap.add_argument('--one', default=None, help=argparse.SUPPRESS); ap.add_argument('--score_only', action='store_true')
     ap.add_argument('--score_part', default=None, help=argparse.SUPPRESS)
     ap.add_argument('--generator', default='protloc', choices=['protloc', 'othergen'], help="whose synthetic images: protloc's own or bench/othergen.py's")
-    a = ap.parse_args(); GENERATOR = a.generator
+    a = ap.parse_args(); run = Run(a)
     torch.set_num_threads(a.threads)
-    if a.generator != 'protloc' and not a.out: CACHE, OUT, FIG = CACHE.parent/f'science_{a.generator}', OUT/a.generator, FIG/a.generator  # not the reference's
-    if a.out: CACHE, OUT, FIG = Path(a.out)/'cache', Path(a.out), Path(a.out)/'figures'
-    if a.cache: CACHE = Path(a.cache)
-    if a.ablations: MODELS.update(ABLATIONS)
+    CACHE, OUT, MODELS = run.cache, run.out, run.models
     if a.score_part:
-        ns = a.score_part.split('|'); score_all(a, ns).to_csv(CACHE/f'scores_{slug(ns[0])}.csv', index=False); sys.exit()
-    if a.only:
-        for k in [k for k in MODELS if k not in a.only.split('|')]: del MODELS[k]
-    if a.one: train_one(a.one, a); sys.exit()
+        ns = a.score_part.split('|'); score_all(run, a, ns).to_csv(CACHE/f'scores_{slug(ns[0])}.csv', index=False); sys.exit()
+    if a.one: train_one(run, a.one, a); sys.exit()
     t0 = time.time()
     if not a.score_only:
-        data(a.proteins, a.size)
-        run = lambda names: [p.wait() for p in [subprocess.Popen(child_argv(a) + ['--one', n, f'--threads={max(1, a.threads // len(names))}'])
+        data(run, a.proteins, a.size)
+        par = lambda names: [p.wait() for p in [subprocess.Popen(child_argv(a) + ['--one', n, f'--threads={max(1, a.threads // len(names))}'])
                                                 for n in names]]   # the threads shared by the models training at once
         regs, gans = [n for n, (k, _) in MODELS.items() if k == 'reg'], [n for n, (k, _) in MODELS.items() if k == 'gan']
         for group in (regs, gans):
-            for i in range(0, len(group), a.jobs): run(group[i:i + a.jobs])
+            for i in range(0, len(group), a.jobs): par(group[i:i + a.jobs])
     times = {k: float((CACHE/slug(k)/'train_s.txt').read_text()) for k in MODELS}
-    scores = score_all(a); theta = theta_table(a)
+    scores = score_all(run, a); theta = theta_table(run, a)
     fams = family_table(scores)
     if not all(k in MODELS for k in CORE):   # a partial run (--only): its tables, no checks or figures
         OUT.mkdir(parents=True, exist_ok=True); fams.to_csv(OUT/'families.csv', index=False, float_format='%.4f'); scores.to_csv(OUT/'scores.csv', index=False)
@@ -260,6 +266,8 @@ if __name__ == '__main__':
     wall = json.loads((OUT/'setup.json').read_text())['wall_s'] if a.score_only and (OUT/'setup.json').exists() else round(time.time() - t0)
     (OUT/'setup.json').write_text(json.dumps(dict(vars(a), device='cuda' if torch.cuda.is_available() else 'cpu', wall_s=wall,   # the run that trained
                                                    torch_threads=a.threads), indent=1))
-    figures(a)
+    figures(run, a)
     pd.set_option('display.width', 250); pd.set_option('display.max_columns', 20)
     print(fams.round(3).to_string(index=False)); print(theta.round(3).to_string(index=False)); print(chk.to_string(index=False))
+
+if __name__ == '__main__': main()

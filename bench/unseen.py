@@ -10,7 +10,7 @@ Run: `python bench/unseen.py` (about 25 minutes on 2 CPU cores)."""
 import argparse, subprocess, sys, time
 from pathlib import Path
 import torch
-from science import slug   # the science bench's folder names
+from protloc.results import slug   # a model's folder name, as bench/science.py names them
 
 HERE = Path(__file__).parent
 SCI, OUT = HERE/'.cache'/'science', HERE/'science'/'unseen'

@@ -6,6 +6,8 @@
 from __future__ import annotations
 from .core import ProtlocError, atomic_write, cli  # first: it quiets a torch import warning
 import csv
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 import numpy as np
 from scipy.ndimage import distance_transform_edt, gaussian_filter, zoom
@@ -13,7 +15,8 @@ from .data import ANNOTATIONS_CSV, FAMILIES, fov_name, write_tiff
 
 # %% auto #0
 __all__ = ['EMBEDDINGS_CSV', 'synth_cells', 'synth_protein_params', 'protein_pattern', 'add_nuisances', 'synth_fov',
-           'show_families', 'write_synthetic', 'write_annotations', 'synth_embedding', 'write_embeddings', 'synth_main']
+           'show_families', 'write_protein', 'write_synthetic', 'write_annotations', 'synth_embedding',
+           'write_embeddings', 'synth_main']
 
 # %% ../nbs/00a_synth.ipynb #d36eab7f
 def _noise(shape, sigma, rng):
@@ -212,27 +215,42 @@ def show_families(size:int=160, # field side, pixels
         with atomic_write(path, None) as t: fig.savefig(t, dpi=80, format='png')
     return fig
 
+# %% ../nbs/00a_synth.ipynb #5e1a7c01
+def write_protein(out, # destination folder (the protein's own folder is made in it)
+                  i:int, # protein index (its parameters are `synth_protein_params(i, seed)`)
+                  n_images:int=4, # fields of view
+                  size:int=256, # image side, pixels
+                  seed:int=0, # data set seed
+                  n_z:int=0): # >0: also write `_stack.tif` z-stacks with this many slices
+    "Write protein `i`'s fields of view in OpenCell's layout: one folder, `n_images` projections (and z-stacks with `n_z`)."
+    p = synth_protein_params(i, seed); d = Path(out)/f"{p['gene']}_{p['ensg']}"
+    for j in range(n_images):
+        fid = i * 100 + j
+        if n_z:
+            stack = synth_fov(p, size, seed, j, n_z)
+            write_tiff(d/fov_name(p['gene'], p['ensg'], i + 1, fid, 'stack'), stack)
+            proj = stack.max(0)
+        else: proj = synth_fov(p, size, seed, j)
+        write_tiff(d/fov_name(p['gene'], p['ensg'], i + 1, fid, 'proj'), proj)
+
 # %% ../nbs/00a_synth.ipynb #bf3b7e6e
 def write_synthetic(out, # destination folder (created)
                     n_proteins:int=20, # number of proteins (families cycle through `FAMILIES`)
                     n_images:int=4, # fields of view per protein
                     size:int=256, # image side, pixels
                     seed:int=0, # data set seed
-                    n_z:int=0): # >0: also write `_stack.tif` z-stacks with this many slices
+                    n_z:int=0, # >0: also write `_stack.tif` z-stacks with this many slices
+                    workers:int=1): # processes writing proteins at once (the files are the same for any number)
     "Write a synthetic data set in OpenCell's raw layout; returns the list of proteins written."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    one = partial(write_protein, out, n_images=n_images, size=size, seed=seed, n_z=n_z)
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as ex: list(ex.map(one, range(n_proteins)))
+    else:
+        for i in range(n_proteins): one(i)
     prots = [synth_protein_params(i, seed) for i in range(n_proteins)]
-    for i, p in enumerate(prots):
-        for j in range(n_images):
-            fid = i * 100 + j
-            if n_z:
-                stack = synth_fov(p, size, seed, j, n_z)
-                write_tiff(out/f"{p['gene']}_{p['ensg']}"/fov_name(p['gene'], p['ensg'], i + 1, fid, 'stack'), stack)
-                proj = stack.max(0)
-            else: proj = synth_fov(p, size, seed, j)
-            write_tiff(out/f"{p['gene']}_{p['ensg']}"/fov_name(p['gene'], p['ensg'], i + 1, fid, 'proj'), proj)
     write_annotations(out/ANNOTATIONS_CSV, prots)
-    write_embeddings(out/EMBEDDINGS_CSV, prots, seed)
+    write_embeddings(out/EMBEDDINGS_CSV, prots, seed)   # the last file: a folder that has it holds the whole set
     return prots
 
 def write_annotations(path, prots:list):
