@@ -176,6 +176,44 @@ def seed_stats(scores:pd.DataFrame) -> dict:
         for k, v in vals.items(): out.setdefault(k, []).append(v)
     return out
 
+def fmt(v, lo=None, hi=None, d=2) -> str:
+    "A value with its interval, as the tables print it."
+    if v is None or (isinstance(v, float) and np.isnan(v)): return '—'
+    return f'{v:.{d}f}' + ('' if lo is None or np.isnan(lo) else f' ({lo:.{d}f}–{hi:.{d}f})')
+
+def summary_md(out:Path) -> str:
+    "The README's 'What it finds' list, written from a run's files (checks.csv, table.csv, setup.json)."
+    chk, t = pd.read_csv(out/'checks.csv'), pd.read_csv(out/'table.csv')
+    setup = json.loads((out/'setup.json').read_text())
+    A = lambda m, c: t[(t.model == m) & (t.family == 'all')].iloc[0]
+    row = lambda m, c: fmt(A(m, c)[c], A(m, c)[f'{c}_lo'], A(m, c)[f'{c}_hi'])
+    lines = [f"On the **{setup['split']}** split of `python bench/findings.py` ({len(setup['seeds'])} seeds, {setup['proteins']} synthetic proteins "
+             f"× {setup['images']} fields, a {setup['reg_epochs']}-epoch regression and a {setup['gan_epochs']}-epoch GAN of width factor "
+             f"{setup['wf']} on {setup['crop']}² crops; {setup['wall_s'] / 60:.0f} minutes on {setup['threads']} CPU cores), means over seeds "
+             'with 95 % intervals over images:', '',
+             f"- **Localization fidelity** (a classifier fitted on true training images names the painting's family): GAN sample "
+             f"{row(GAN, 'loc_correct')}, regression {row(REG, 'loc_correct')}, protein-agnostic {row(AGN, 'loc_correct')}, "
+             f"per-family mean image {row('per-family mean image', 'loc_correct')}; the true images themselves {row(CEILING, 'loc_correct')}.",
+             f"- **Where the signal lies** (earth mover's distance over the distance from the nucleus edge, px): GAN {row(GAN, 'radial_distance')}, "
+             f"regression {row(REG, 'radial_distance')}, protein-agnostic {row(AGN, 'radial_distance')}, wrong protein "
+             f"{row(f'{REG} (wrong protein)', 'radial_distance')}.",
+             f"- **Sharpness** (fine detail ÷ the truth's): GAN {row(GAN, 'sharpness')}, regression {row(REG, 'sharpness')}; "
+             f"**hallucination** ÷ the truth's own: GAN {row(GAN, 'hallucination_ratio')}, regression {row(REG, 'hallucination_ratio')}.",
+             f"- **PCC**: regression {row(REG, 'pcc')} against {row(f'{REG} (wrong protein)', 'pcc')} with the wrong protein; "
+             f"the mean of {setup['samples']} GAN samples {row(GAN, 'pcc_mean_of_samples')}.", '',
+             "Each target, its verdict over the seeds ('tie' where the seeds disagree) and whether the protein-agnostic baseline would pass it too:", '',
+             '| check | value | target | verdict | agnostic baseline |', '|---|---|---|---|---|']
+    for r in chk.itertuples():
+        agn = '' if pd.isna(r.agnostic) else f"{r.agnostic:.2f} ({'passes' if r.agnostic_passes else 'fails'})"
+        lines.append(f'| {r.check} | {fmt(r.value, r.lo, r.hi)} | {r.target} | {r.verdict} | {agn} |')
+    return '\n'.join(lines)
+
+def write_readme(out:Path, readme:Path=HERE.parent/'README.md'):
+    "Put `summary_md` between the README's findings markers (the README's numbers come from the files, never typed in)."
+    s = readme.read_text(); a, b = '<!-- findings:start -->', '<!-- findings:end -->'
+    if a not in s or b not in s: return
+    readme.write_text(s[:s.index(a) + len(a)] + '\n' + summary_md(out) + '\n' + s[s.index(b):])
+
 def main(a):
     cache = Path(a.cache or HERE/'.cache'/'findings'); cache.mkdir(parents=True, exist_ok=True)
     out = Path(a.out or OUT)/(a.split if a.generator == 'protloc' else f'{a.generator}_{a.split}'); out.mkdir(parents=True, exist_ok=True)
@@ -197,6 +235,7 @@ def main(a):
     cols = ['model', 'images', *[c for c in ('loc_correct', 'radial_distance', 'compartment_error', 'intensity', 'sharpness', 'hallucination_ratio', 'pcc') if c in t]]
     print(t[t.family == 'all'][cols].round(3).to_string(index=False)); print(chk.round(3).to_string(index=False))
     print(f'wall time {time.time() - t0:.0f} s')
+    if a.out is None and a.generator == 'protloc': write_readme(out)
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -212,4 +251,7 @@ if __name__ == '__main__':
     ap.add_argument('--samples', type=int, default=8); ap.add_argument('--threads', type=int, default=2); ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--generator', default='protloc', choices=['protloc', 'othergen'])
     ap.add_argument('--cache', default=None); ap.add_argument('--out', default=None)
-    main(ap.parse_args())
+    ap.add_argument('--readme_only', action='store_true', help="rewrite the README's findings from the run's files, train nothing")
+    a = ap.parse_args()
+    if a.readme_only: write_readme((Path(a.out) if a.out else OUT)/a.split)
+    else: main(a)
