@@ -208,11 +208,19 @@ def summary_md(out:Path) -> str:
         lines.append(f'| {r.check} | {fmt(r.value, r.lo, r.hi)} | {r.target} | {r.verdict} | {agn} |')
     return '\n'.join(lines)
 
-def write_readme(out:Path, readme:Path=HERE.parent/'README.md'):
-    "Put `summary_md` between the README's findings markers (the README's numbers come from the files, never typed in)."
-    s = readme.read_text(); a, b = '<!-- findings:start -->', '<!-- findings:end -->'
-    if a not in s or b not in s: return
-    readme.write_text(s[:s.index(a) + len(a)] + '\n' + summary_md(out) + '\n' + s[s.index(b):])
+def between_markers(s:str, text:str) -> str:
+    "`s` with `text` between its findings markers."
+    a, b = '<!-- findings:start -->', '<!-- findings:end -->'
+    return s[:s.index(a) + len(a)] + '\n' + text + '\n' + s[s.index(b):] if a in s and b in s else s
+
+def write_readme(out:Path, repo:Path=HERE.parent):
+    "Put `summary_md` between the findings markers of the README and of its twin, the docs' home page (numbers from the files, never typed in)."
+    text = summary_md(out)
+    (repo/'README.md').write_text(between_markers((repo/'README.md').read_text(), text))
+    nb = json.loads((repo/'nbs'/'index.ipynb').read_text())
+    for c in nb['cells']:
+        if c['cell_type'] == 'markdown': c['source'] = between_markers(''.join(c['source']), text).splitlines(True)
+    (repo/'nbs'/'index.ipynb').write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
 
 def main(a):
     cache = Path(a.cache or HERE/'.cache'/'findings'); cache.mkdir(parents=True, exist_ok=True)
