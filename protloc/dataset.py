@@ -204,11 +204,9 @@ def protein_dls(img_dir, # image folder (OpenCell layout)
                 crops_per_image:int=1, # random crops per training image per epoch
                 num_workers:int=0, # DataLoader worker processes
                 seed:int=0, # seeds shuffling and crops
-                channels:tuple=(0, 1), # (nucleus, protein) channel indices
-                norm:dict=NORM, # `normalize` settings
                 device=None, # where batches go (fastai's default device when None)
-                cache:int=8, # decoded images kept per worker
                 pin_memory:bool|None=None, # page-locked batches copied without blocking (None: when `device` is CUDA)
+                **ds_kwargs, # to `ProteinDataset`: channels (nucleus, protein indices), norm (`normalize` settings), cache (images per worker)
                ) -> ProteinDataLoaders:
     "fastai DataLoaders of (nucleus crop, protein id) -> protein crop from the summary files."
     if size < 8 or bs < 1: raise ProtlocError(f'--size must be >= 8 and --bs >= 1 (got {size}, {bs})')
@@ -217,11 +215,11 @@ def protein_dls(img_dir, # image folder (OpenCell layout)
     tr, va = [r for r in rows if r['split'] == 'train'], [r for r in rows if r['split'] == 'valid']
     if not tr: raise ProtlocError(f'{img_list}: no training images (every row is split=valid)')
     check_listed(img_dir, rows, img_list if isinstance(img_list, (str, Path)) else 'image list')
-    h, w = check_fov(Path(img_dir)/tr[0]['path'], channels)   # fail now, not in the middle of the first epoch
+    h, w = check_fov(Path(img_dir)/tr[0]['path'], ds_kwargs.get('channels', (0, 1)))   # fail now, not in the middle of the first epoch
     if min(h, w) < size: raise ProtlocError(f'{Path(img_dir)/tr[0]["path"]}: image is {h}×{w}, smaller than --size {size}')
     if pin_memory is None: pin_memory = torch.device(device or default_device()).type == 'cuda'
     rng = random.Random(seed)
-    mk = lambda items: ProteinDataset(img_dir, items, proteins, size, channels, norm, cache)
+    mk = lambda items: ProteinDataset(img_dir, items, proteins, size, **ds_kwargs)
     train = CropDataLoader(mk(tr), crops_per_image, True, bs=bs, shuffle=True, drop_last=len(tr) * crops_per_image >= bs,
                            num_workers=num_workers, device=device, pin_memory=pin_memory)
     train.rng = random.Random(rng.getrandbits(32))
