@@ -238,7 +238,10 @@ def main(a):
     times = {f'{k} train s (seed {s})': float((dirs[s]/k/'train_s.txt').read_text()) for s in a.seeds for k in ('reg', 'agn', 'gan')}
     scores.to_csv(out/'scores.csv', index=False); t.to_csv(out/'table.csv', index=False, float_format='%.4f')
     chk.to_csv(out/'checks.csv', index=False, float_format='%.4f'); knn.to_csv(out/'theta.csv', index=False, float_format='%.4f')
-    (out/'setup.json').write_text(json.dumps(dict(vars(a), wall_s=round(time.time() - t0), train_s=times), indent=1))
+    prev = json.loads((out/'setup.json').read_text()) if (out/'setup.json').is_file() else {}
+    trained = times != prev.get('train_s')   # a rescoring of cached models keeps the wall time of the run that trained them
+    wall = round(time.time() - t0) if trained or 'wall_s' not in prev else prev['wall_s']
+    (out/'setup.json').write_text(json.dumps(dict(vars(a), wall_s=wall, train_s=times, **({} if trained else {'rescored_s': round(time.time() - t0)})), indent=1))
     pd.set_option('display.width', 250); pd.set_option('display.max_columns', 30)
     cols = ['model', 'images', *[c for c in ('loc_correct', 'radial_distance', 'compartment_error', 'intensity', 'sharpness', 'hallucination_ratio', 'pcc') if c in t]]
     print(t[t.family == 'all'][cols].round(3).to_string(index=False)); print(chk.round(3).to_string(index=False))

@@ -14,9 +14,9 @@ from torchmetrics.functional.image import structural_similarity_index_measure
 __all__ = ['METRICS', 'RINGS', 'pcc', 'ssim', 'hf_power', 'sharpness', 'batch_sharpness', 'protein_mask', 'detail',
            'hallucination', 'spill', 'intensity', 'score_image', 'nucleus_mask', 'nucleus_share', 'compartment_error',
            'sample_stats', 'uncertainty_spearman', 'fine_variance', 'predictive_std', 'gaussian_blur',
-           'band_amplitudes', 'signed_distance', 'signal', 'loc_features', 'LocClassifier', 'radial_profile',
-           'radial_distance', 'hallucination_ratio', 'stratified_spearman', 'interval_coverage', 'bootstrap_ci',
-           'painting_scores', 'uncertainty_scores']
+           'band_amplitudes', 'signed_distance', 'signal', 'loc_features', 'texture_features', 'LocClassifier',
+           'radial_profile', 'radial_distance', 'hallucination_ratio', 'stratified_spearman', 'interval_coverage',
+           'bootstrap_ci', 'painting_scores', 'uncertainty_scores']
 
 # %% ../nbs/01a_metrics.ipynb #5cb2a61f
 def pcc(pred, targ):
@@ -185,15 +185,24 @@ def signal(img:np.ndarray) -> np.ndarray:
 def loc_features(img:np.ndarray, # H×W protein image (normalized)
                  nuc:np.ndarray, # H×W nucleus image (normalized) of the same field
                  rings:tuple=RINGS) -> np.ndarray: # ring edges, px from the nucleus edge
-    "Where a protein's signal lies and how it is organised: ring shares from the nucleus edge, concentration, contrast."
+    "Where a protein's signal lies and how it is organised: ring shares from the nucleus edge, concentration, contrast, texture."
     d, p = signed_distance(nuc), signal(img); tot = max(p.sum(), 1e-12)
     ring = np.digitize(d, rings)
     shares = np.bincount(ring.ravel(), p.ravel(), len(rings) + 1) / tot
     v = np.sort(p.ravel())[::-1]; c = np.cumsum(v) / tot
     cells = p[d < rings[-1]]
     cv = cells.std() / max(cells.mean(), 1e-12) if cells.size else 0.
-    return np.concatenate([shares, [c[int(0.02 * len(v))], c[int(0.1 * len(v))], np.log1p(cv)]]).astype(np.float32)
+    return np.concatenate([shares, [c[int(0.02 * len(v))], c[int(0.1 * len(v))], np.log1p(cv)], texture_features(img, p, d)]).astype(np.float32)
 
+def texture_features(img:np.ndarray, p:np.ndarray, d:np.ndarray) -> list: # the image, its `signal`, its `signed_distance`
+    "Fine and mid band amplitude of the brightest fifth of the signal, each ÷ its brightness, and the share of it inside nuclei."
+    top = p > np.percentile(p, 80)
+    if not top.any(): return [0., 0., 0.]
+    b = band_amplitudes(torch.from_numpy(np.ascontiguousarray(img, np.float32))[None, None])[0].numpy()
+    s = max(float(p[top].mean()), 1e-6)
+    return [float(b[0][top].mean()) / s, float(b[1][top].mean()) / s, float(np.log1p((d[top] < 0).mean()))]
+
+# %% ../nbs/01a_metrics.ipynb #a7f9f4f0
 class LocClassifier:
     "k-nearest-neighbour family classifier on standardized `loc_features`, fitted on true images."
     def __init__(self, k:int=3): self.k = k
