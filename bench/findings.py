@@ -39,6 +39,10 @@ def make_data(a, cache):
 
 def seed_dir(cache, seed): return cache/f'seed{seed}'
 
+def gan_dir(a) -> str:
+    "The GAN's folder: 'gan' at the defaults, 'gan_<flags>' for a lever (`--gan_flags`), so each lever is a model of its own."
+    return 'gan' + ('_' + ''.join(c if c.isalnum() else '_' for c in a.gan_flags).strip('_') if a.gan_flags else '')
+
 def prep(a, d, seed, cache):
     "The splits of this seed, written to disk by protloc_prep."
     s = seed_dir(cache, seed); s.mkdir(parents=True, exist_ok=True)
@@ -54,21 +58,22 @@ def train(a, d, s, seed, kind, threads):
     common = ['--num_threads', threads, '--protein_list', s/'prep'/'proteins.pkl', '--img_dir', d, '--img_list', s/'prep'/'images.csv',
               '--out_dir', out, '--size', a.crop, '--wf', a.wf, '--seed', seed]
     t = time.time()
-    if kind == 'gan':
+    if kind.startswith('gan'):   # 'gan', or 'gan_<lever>' with --gan_flags
         sh(['protloc_theta', '--model', s/'reg'/'last.pth', '--out', s/'theta_learned.pth'], s/'log.txt')
-        sh(['protloc_train', '--is_gan', '--pix2pix_gen', '--theta_file', s/'theta_learned.pth', '--epochs', a.gan_epochs, *common], s/'log.txt')
+        sh(['protloc_train', '--is_gan', '--pix2pix_gen', '--theta_file', s/'theta_learned.pth', '--epochs', a.gan_epochs, *common,
+            *a.gan_flags.split()], s/'log.txt')
     else: sh(['protloc_train', '--epochs', a.reg_epochs, *common, *(['--no_protein'] if kind == 'agn' else [])], s/'log.txt')
     (out/'train_s.txt').write_text(f'{time.time() - t:.1f}')
     return out/'last.pth'
 
 def score(a, d, s, split, threads):
     "protloc_eval of the three models on `split`, with the baselines; its per-image scores."
-    out = s/f'eval_{split}'
+    out = s/f'eval_{split}{gan_dir(a)[3:]}'
     if not (out/'scores.csv').is_file():
-        sh(['protloc_eval', '--model', s/'reg'/'last.pth', s/'agn'/'last.pth', s/'gan'/'last.pth', '--img_dir', d,
+        sh(['protloc_eval', '--model', s/'reg'/'last.pth', s/'agn'/'last.pth', s/gan_dir(a)/'last.pth', '--img_dir', d,
             '--img_list', s/'prep'/'images.csv', '--out_dir', out, '--split', split, '--shuffle_ids', '--samples', a.samples,
             '--num_threads', threads, '--families', s/'prep'/'families.csv'], s/'log.txt')
-    names = {'agn (protein-agnostic)': AGN, 'reg': REG, 'gan': GAN}   # load_models marks a model without a protein
+    names = {'agn (protein-agnostic)': AGN, 'reg': REG, gan_dir(a): GAN}   # load_models marks a model without a protein
     sc = pd.read_csv(out/'scores.csv')
     sc['model'] = sc.model.map(lambda m: rename(m, names))
     return sc
@@ -224,18 +229,20 @@ def write_readme(out:Path, repo:Path=HERE.parent):
 
 def main(a):
     cache = Path(a.cache or HERE/'.cache'/'findings'); cache.mkdir(parents=True, exist_ok=True)
-    out = Path(a.out or OUT)/(a.split if a.generator == 'protloc' else f'{a.generator}_{a.split}'); out.mkdir(parents=True, exist_ok=True)
+    out = Path(a.out or OUT)/(a.split if a.generator == 'protloc' else f'{a.generator}_{a.split}')
+    if a.gan_flags: out = out/'levers'/gan_dir(a)   # a lever's row: its own files, the defaults' untouched
+    out.mkdir(parents=True, exist_ok=True)
     t0 = time.time(); d = make_data(a, cache)
     dirs = {seed: prep(a, d, seed, cache) for seed in a.seeds}
     th = str(max(1, a.threads // a.jobs))
     with ThreadPoolExecutor(a.jobs) as pool:   # a.jobs models at once, the threads shared: regressions first, then the GANs
         list(pool.map(lambda job: train(a, d, dirs[job[0]], job[0], job[1], th), [(s, k) for s in a.seeds for k in ('reg', 'agn')]))
-        list(pool.map(lambda s: train(a, d, dirs[s], s, 'gan', th), a.seeds))
+        list(pool.map(lambda s: train(a, d, dirs[s], s, gan_dir(a), th), a.seeds))
         scores = list(pool.map(lambda s: score(a, d, dirs[s], a.split, th).assign(seed=s), a.seeds))
     scores = pd.concat(scores, ignore_index=True)
     knn = pd.DataFrame([dict(seed=s, **theta_knn(dirs[s])) for s in a.seeds])
     t = table(scores); chk = checks(t, seed_stats(scores), knn)
-    times = {f'{k} train s (seed {s})': float((dirs[s]/k/'train_s.txt').read_text()) for s in a.seeds for k in ('reg', 'agn', 'gan')}
+    times = {f'{k} train s (seed {s})': float((dirs[s]/k/'train_s.txt').read_text()) for s in a.seeds for k in ('reg', 'agn', gan_dir(a))}
     scores.to_csv(out/'scores.csv', index=False); t.to_csv(out/'table.csv', index=False, float_format='%.4f')
     chk.to_csv(out/'checks.csv', index=False, float_format='%.4f'); knn.to_csv(out/'theta.csv', index=False, float_format='%.4f')
     prev = json.loads((out/'setup.json').read_text()) if (out/'setup.json').is_file() else {}
@@ -246,7 +253,7 @@ def main(a):
     cols = ['model', 'images', *[c for c in ('loc_correct', 'radial_distance', 'compartment_error', 'intensity', 'sharpness', 'hallucination_ratio', 'pcc') if c in t]]
     print(t[t.family == 'all'][cols].round(3).to_string(index=False)); print(chk.round(3).to_string(index=False))
     print(f'wall time {time.time() - t0:.0f} s')
-    if a.out is None and a.generator == 'protloc': write_readme(out)
+    if a.out is None and a.generator == 'protloc' and not a.gan_flags: write_readme(out)
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -262,6 +269,7 @@ if __name__ == '__main__':
     ap.add_argument('--samples', type=int, default=8); ap.add_argument('--threads', type=int, default=2); ap.add_argument('--jobs', type=int, default=2)
     ap.add_argument('--generator', default='protloc', choices=['protloc', 'othergen'])
     ap.add_argument('--cache', default=None); ap.add_argument('--out', default=None)
+    ap.add_argument('--gan_flags', default='', help="a lever: more protloc_train flags for the GAN, e.g. '--texture_weight 50' (its own model and files)")
     ap.add_argument('--readme_only', action='store_true', help="rewrite the README's findings from the run's files, train nothing")
     a = ap.parse_args()
     if a.readme_only: write_readme((Path(a.out) if a.out else OUT)/a.split)
