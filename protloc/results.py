@@ -41,17 +41,21 @@ def mean_images(rows:list, img_dir, norm:dict=NORM) -> dict:
 def family_mean_images(means:dict, # from `mean_images`
                        families:dict) -> dict: # protein -> family
     "protein -> the mean of the *other* proteins' mean images of its family: what knowing only the family paints (proteins alone in their family: none)."
+    if not means: return {}
+    shape = next(iter(means.values())).shape
+    same = {q: resample(m[None], shape)[0] for q, m in means.items()}   # one size, each image resampled once
     out = {}
     for p, fam in families.items():
-        others = [resample(m[None], next(iter(means.values())).shape)[0] for q, m in means.items() if q != p and families.get(q) == fam]
+        others = [m for q, m in same.items() if q != p and families.get(q) == fam]
         if others: out[p] = np.mean(others, 0)
     return out
 
 def fit_loc_classifier(rows:list, img_dir, families:dict, norm:dict=NORM) -> LocClassifier|None:
     "A `LocClassifier` fitted on the true images of `rows` (the training split): it names the family of each painting."
-    pairs = [normalize(read_fov(Path(img_dir)/r['path']), **norm) for r in rows if families.get(r['protein'])]
-    labels = [families[r['protein']] for r in rows if families.get(r['protein'])]
+    rows = [r for r in rows if families.get(r['protein'])]
+    labels = [families[r['protein']] for r in rows]
     if len(set(labels)) < 2: return None
+    pairs = (normalize(read_fov(Path(img_dir)/r['path']), **norm) for r in rows)   # read only when there is a classifier to fit
     return LocClassifier().fit(np.stack([loc_features(x[1], x[0]) for x in pairs]), labels)
 
 # %% ../nbs/06_results.ipynb #f472f29a
