@@ -8,15 +8,18 @@ from .core import ProtlocError  # first: it quiets a torch import warning
 import numpy as np, torch, torch.nn.functional as F
 from scipy import ndimage
 from skimage.filters import threshold_otsu
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from torchmetrics.functional.image import structural_similarity_index_measure
 
 # %% auto #0
 __all__ = ['METRICS', 'RINGS', 'pcc', 'ssim', 'hf_power', 'sharpness', 'batch_sharpness', 'protein_mask', 'detail',
            'hallucination', 'spill', 'intensity', 'score_image', 'nucleus_mask', 'nucleus_share', 'compartment_error',
            'sample_stats', 'uncertainty_spearman', 'fine_variance', 'predictive_std', 'gaussian_blur',
-           'band_amplitudes', 'signed_distance', 'signal', 'loc_features', 'texture_features', 'LocClassifier',
-           'radial_profile', 'radial_distance', 'hallucination_ratio', 'stratified_spearman', 'interval_coverage',
-           'bootstrap_ci', 'painting_scores', 'uncertainty_scores']
+           'band_amplitudes', 'signed_distance', 'signal', 'loc_features', 'texture_features', 'nuclear_features',
+           'LocClassifier', 'radial_profile', 'radial_distance', 'hallucination_ratio', 'stratified_spearman',
+           'interval_coverage', 'bootstrap_ci', 'painting_scores', 'uncertainty_scores']
 
 # %% ../nbs/01a_metrics.ipynb #5cb2a61f
 def pcc(pred, targ):
@@ -185,14 +188,15 @@ def signal(img:np.ndarray) -> np.ndarray:
 def loc_features(img:np.ndarray, # H×W protein image (normalized)
                  nuc:np.ndarray, # H×W nucleus image (normalized) of the same field
                  rings:tuple=RINGS) -> np.ndarray: # ring edges, px from the nucleus edge
-    "Where a protein's signal lies and how it is organised: ring shares from the nucleus edge, concentration, contrast, texture."
+    "Where a protein's signal lies and how it is organised: ring shares from the nucleus edge, concentration, contrast, texture, its nuclear pattern."
     d, p = signed_distance(nuc), signal(img); tot = max(p.sum(), 1e-12)
     ring = np.digitize(d, rings)
     shares = np.bincount(ring.ravel(), p.ravel(), len(rings) + 1) / tot
     v = np.sort(p.ravel())[::-1]; c = np.cumsum(v) / tot
     cells = p[d < rings[-1]]
     cv = cells.std() / max(cells.mean(), 1e-12) if cells.size else 0.
-    return np.concatenate([shares, [c[int(0.02 * len(v))], c[int(0.1 * len(v))], np.log1p(cv)], texture_features(img, p, d)]).astype(np.float32)
+    return np.concatenate([shares, [c[int(0.02 * len(v))], c[int(0.1 * len(v))], np.log1p(cv)], texture_features(img, p, d),
+                           nuclear_features(p, nuc, d)]).astype(np.float32)
 
 def texture_features(img:np.ndarray, p:np.ndarray, d:np.ndarray) -> list: # the image, its `signal`, its `signed_distance`
     "Fine and mid band amplitude of the brightest fifth of the signal, each ÷ its brightness, and the share of it inside nuclei."
@@ -202,22 +206,22 @@ def texture_features(img:np.ndarray, p:np.ndarray, d:np.ndarray) -> list: # the 
     s = max(float(p[top].mean()), 1e-6)
     return [float(b[0][top].mean()) / s, float(b[1][top].mean()) / s, float(np.log1p((d[top] < 0).mean()))]
 
+def nuclear_features(p:np.ndarray, nuc:np.ndarray, d:np.ndarray) -> list: # the `signal`, the nucleus image, its `signed_distance`
+    "Inside nuclei: the signal's correlation with the DNA stain, its coefficient of variation; and the share of the signal in spots (a 7 px top-hat)."
+    m = d < 0
+    r = float(np.corrcoef(p[m], nuc[m])[0, 1]) if m.sum() > 10 and p[m].std() > 0 and nuc[m].std() > 0 else 0.
+    cv = float(np.log1p(p[m].std() / max(p[m].mean(), 1e-9))) if m.any() else 0.
+    return [r, cv, float(ndimage.white_tophat(p, size=7).sum() / max(p.sum(), 1e-9))]
+
 # %% ../nbs/01a_metrics.ipynb #a7f9f4f0
 class LocClassifier:
-    "k-nearest-neighbour family classifier on standardized `loc_features`, fitted on true images."
-    def __init__(self, k:int=3): self.k = k
+    "Multinomial logistic regression (scikit-learn) on standardized `loc_features`, fitted on true images: it names a painting's family."
+    def __init__(self, C:float=1.): self.C = C   # inverse regularization strength
     def fit(self, feats:np.ndarray, labels:list): # N×F features of true images, their N families
-        self.mu, self.sd = feats.mean(0), feats.std(0) + 1e-6
-        self.x, self.y = (feats - self.mu) / self.sd, list(labels)
+        self.model = make_pipeline(StandardScaler(), LogisticRegression(C=self.C, max_iter=5000)).fit(feats, list(labels))
         return self
     def predict(self, feats:np.ndarray) -> list: # M×F features -> M families
-        x = (np.atleast_2d(feats) - self.mu) / self.sd
-        d = ((x[:, None] - self.x[None]) ** 2).sum(-1)
-        out = []
-        for row in np.argsort(d, 1)[:, :self.k]:
-            votes = [self.y[j] for j in row]   # majority, ties to the nearest
-            out.append(max(votes, key=lambda l: (votes.count(l), -votes.index(l))))
-        return out
+        return list(self.model.predict(np.atleast_2d(feats)))
 
 # %% ../nbs/01a_metrics.ipynb #d57356c8
 def radial_profile(img:np.ndarray, # H×W protein image
