@@ -7,7 +7,7 @@ from __future__ import annotations
 from .core import ProtlocError, atomic_write, cli, cpu_bf16  # first: it quiets a torch import warning
 from .data import TIFF_EXTS, check_fov, pixel_size_um, read_fov
 from .summary import read_image_list, unknown_protein
-import ctypes, math, sys, time
+import ctypes, math, os, shutil, sys, time
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F, tifffile
 from fastprogress.fastprogress import progress_bar
@@ -20,7 +20,8 @@ from .metrics import predictive_std, sample_stats
 
 # %% auto #0
 __all__ = ['tile_starts', 'blend_window', 'forward_proteins', 'trim_heap', 'predict_fov', 'find_images', 'predict_jobs',
-           'resample', 'paint', 'prediction_channels', 'write_prediction', 'paint_file', 'predict_main', 'load_models',
+           'resample', 'paint', 'prediction_channels', 'write_prediction', 'nucleus_source', 'zarr_prediction',
+           'fill_pyramid', 'paint_zarr', 'write_zarr', 'paint_file', 'predict_main', 'load_models',
            'prediction_and_spread', 'paint_figure']
 
 # %% ../nbs/03b_own_images.ipynb #d52eab1b
@@ -191,8 +192,100 @@ def write_prediction(dst, # .tif to write
     with atomic_write(dst, None) as tmp:
         tifffile.imwrite(tmp, np.asarray(arr, np.float32), imagej=True, resolution=(1 / pixel_size, 1 / pixel_size), metadata=meta)
 
+# %% ../nbs/03b_own_images.ipynb #cc1d285a
+def nucleus_source(path, # a .tif/.tiff file, checked by `check_fov`
+                   channel:int=0 # the nucleus channel
+                  ) -> np.ndarray: # H×W, memory-mapped when the file allows it (uncompressed, contiguous)
+    "The nucleus channel of a TIFF without reading it: a memory map of an uncompressed file, else `read_fov`."
+    try: a = tifffile.memmap(path, mode='r')
+    except Exception: return read_fov(path, (channel,))[0]   # compressed or tiled: read whole
+    a = a.reshape([n for n in a.shape if n != 1] or [1])
+    if a.ndim == 2 and channel == 0: return a
+    if a.ndim == 3: return a[channel] if a.shape[0] <= 4 else a[..., channel]   # CYX or YXC, as `read_fov` tells them
+    return read_fov(path, (channel,))[0]   # a z-stack: max-projected in memory
+
+
+# %% ../nbs/03b_own_images.ipynb #bfd1e52b
+def zarr_prediction(dst, # the .ome.zarr folder to create
+                    shape:tuple, # (channels, height, width)
+                    labels:list, # one name per channel
+                    pixel_size:float, # µm per pixel
+                    chunk:int=512, min_side:int=256): # chunk side; levels halve down to this side
+    "Create an empty multiscale OME-Zarr for a prediction: the zarr arrays, one per level, and the OME-NGFF metadata."
+    import zarr
+    from ome_zarr.writer import write_multiscales_metadata
+    g = zarr.open_group(str(dst), mode='w', zarr_format=3)
+    c, *hw = shape; sizes = [tuple(hw)]
+    while max(sizes[-1]) > min_side and min(sizes[-1]) >= 2: sizes.append((sizes[-1][0] // 2, sizes[-1][1] // 2))
+    levels = [g.create_array(str(k), shape=(c, h, w), chunks=(1, min(chunk, h), min(chunk, w)), dtype='float32', fill_value=0)
+              for k, (h, w) in enumerate(sizes)]
+    ds = [{'path': str(k), 'coordinateTransformations': [{'type': 'scale', 'scale': [1., pixel_size * 2 ** k, pixel_size * 2 ** k]}]} for k in range(len(levels))]
+    write_multiscales_metadata(g, ds, axes=[{'name': 'c', 'type': 'channel'}, {'name': 'y', 'type': 'space', 'unit': 'micrometer'},
+                               {'name': 'x', 'type': 'space', 'unit': 'micrometer'}], name=Path(dst).name,
+                               metadata={'omero': {'channels': [{'label': str(n), 'color': '00FF00', 'active': True} for n in labels]}})
+    return levels
+
+def fill_pyramid(levels:list, # from `zarr_prediction`, level 0 written
+                 block:int=2048): # level-0 rows and columns read at a time
+    "Write every coarser level as the 2×2 mean of the one above it, a block at a time."
+    for hi, lo in zip(levels, levels[1:]):
+        _, h, w = lo.shape
+        for y in range(0, h, block // 2):
+            for x in range(0, w, block // 2):
+                a = hi[:, 2 * y:2 * min(h, y + block // 2), 2 * x:2 * min(w, x + block // 2)]
+                lo[:, y:y + a.shape[1] // 2, x:x + a.shape[2] // 2] = a.reshape(a.shape[0], a.shape[1] // 2, 2, a.shape[2] // 2, 2).mean((2, 4))
+
+
+# %% ../nbs/03b_own_images.ipynb #2da61f3f
+def paint_zarr(model, ck:dict, # from `build_model`, and its checkpoint
+               nuc:np.ndarray, # H×W raw nucleus at the model's pixel size (a memory map is fine)
+               pids:list, # protein ids, one output channel each
+               out:list, # level-0 zarr array (or any P×H×W array) to write into
+               tile:int=1024, overlap:int=128, bf16:bool|None=None): # as `predict_fov`
+    "`predict_fov`'s blended tiles, added one by one into `out`: only a tile is ever in memory."
+    raw = nuc[None]; st = norm_stats(raw, **ck['norm']); (H, W) = st['shape']
+    dev = next(model.parameters()).device; ids = torch.tensor(list(pids), device=dev)
+    ys, xs = tile_starts(H, tile, overlap), tile_starts(W, tile, overlap)
+    th, tw = min(tile, H), min(tile, W)
+    wy = blend_window(th, overlap) if len(ys) > 1 else np.ones(th, np.float32)
+    wx = blend_window(tw, overlap) if len(xs) > 1 else np.ones(tw, np.float32)
+    sy, sx = np.zeros(H, np.float32), np.zeros(W, np.float32)
+    for y in ys: sy[y:y + th] += wy
+    for x in xs: sx[x:x + tw] += wx
+    sampling(model, ck['kind'] == 'gan')   # a GAN paints one sample, as `paint` does
+    try:
+        for y in ys:
+            for x in xs:
+                trim_heap()
+                p = _piece(model, normalize_part(raw, st, slice(y, y + th), slice(x, x + tw))[0], ids, 1, bf16, dev)
+                p *= (wy / sy[y:y + th])[:, None]; p *= wx / sx[x:x + tw]   # its share of the blend: the tiles sum to the blend
+                if len(ys) * len(xs) > 1: p += out[:, y:y + th, x:x + tw]
+                out[:, y:y + th, x:x + tw] = p
+    finally: model.eval()
+
+
+# %% ../nbs/03b_own_images.ipynb #49ea9b92
+def write_zarr(dst, # .ome.zarr folder to write (replaced atomically: a killed run leaves none)
+               fill, # fill(level-0 array): writes the prediction into it
+               shape:tuple, labels:list, pixel_size:float): # as `zarr_prediction`
+    "Create the OME-Zarr in a hidden folder next to `dst`, fill it and its pyramid, then move it onto `dst`."
+    dst = Path(dst); dst.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dst.parent/f'.{dst.name}.{os.getpid()}.tmp'
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        levels = zarr_prediction(tmp, shape, labels, pixel_size)
+        fill(levels[0]); fill_pyramid(levels)
+        if dst.exists(): shutil.rmtree(dst)
+        os.replace(tmp, dst)
+    finally: shutil.rmtree(tmp, ignore_errors=True)
+
+
 # %% ../nbs/03b_own_images.ipynb #dd09364b
-def _check_flags(samples, pixel_size, tile, num_threads, nucleus_channel, img_dir, out_dir):
+def _check_flags(samples, pixel_size, tile, num_threads, nucleus_channel, img_dir, out_dir, fmt='tiff'):
+    if fmt not in ('tiff', 'ome-zarr'): raise ProtlocError(f"--format must be tiff or ome-zarr, not {fmt!r}")
+    if fmt == 'ome-zarr':
+        try: import zarr, ome_zarr
+        except ImportError: raise ProtlocError('--format ome-zarr needs ome-zarr-py: pip install "protloc[bioimage]"') from None
     if samples < 1: raise ProtlocError(f'--samples must be >= 1, not {samples}')
     if pixel_size is not None and not pixel_size > 0: raise ProtlocError(f'--pixel_size must be > 0 (µm per pixel), not {pixel_size}')
     if tile < 64: raise ProtlocError(f'--tile must be >= 64 pixels, not {tile}')
@@ -202,16 +295,25 @@ def _check_flags(samples, pixel_size, tile, num_threads, nucleus_channel, img_di
         raise ProtlocError(f'--out_dir {out_dir} is inside --img_dir {img_dir}: its predictions would be read as input; choose a folder outside it')
 
 def paint_file(model, ck:dict, path, dst, names:list, nucleus_channel:int=0, pixel_size:float|None=None,
-               samples:int=1, raw_samples:bool=False, tile:int=1024, bf16:bool|None=None):
-    "Read one image's nucleus, paint `names` onto it, write `dst`; returns the pixel size used."
-    nuc = read_fov(path, (nucleus_channel,))[0]
+               samples:int=1, raw_samples:bool=False, tile:int=1024, bf16:bool|None=None, fmt:str='tiff'):
+    "Read one image's nucleus, paint `names` onto it, write `dst` (ImageJ TIFF, or OME-Zarr: `fmt='ome-zarr'`); returns the pixel size used."
+    nuc = nucleus_source(path, nucleus_channel) if fmt == 'ome-zarr' else read_fov(path, (nucleus_channel,))[0]
     px = pixel_size or pixel_size_um(path)
     if px is None:
         print(f"protloc_predict: warning: {path}: no pixel size in its tags; taken as the model's {ck['pixel_size']} µm (else give --pixel_size)", file=sys.stderr)
         px = ck['pixel_size']
-    p = paint(model, ck, nuc, [ck['proteins'][n] for n in names], px, samples, tile, bf16)
-    write_prediction(dst, *prediction_channels(p, names, samples, raw_samples, ck.get('fine_variance')), px)
+    pids = [ck['proteins'][n] for n in names]
+    if fmt == 'ome-zarr' and samples == 1 and abs(px / ck['pixel_size'] - 1) <= 1e-3:   # on the model's grid: streamed, tile by tile
+        write_zarr(dst, lambda a: paint_zarr(model, ck, nuc, pids, a, tile, bf16=bf16), (len(names), *nuc.shape), names, px)
+        return px
+    p = paint(model, ck, np.asarray(nuc), pids, px, samples, tile, bf16)
+    arr, labels = prediction_channels(p, names, samples, raw_samples, ck.get('fine_variance'))
+    if fmt == 'tiff': write_prediction(dst, arr, labels, px)
+    else:
+        arr = arr.reshape(-1, *arr.shape[-2:])
+        write_zarr(dst, lambda a: a.__setitem__(slice(None), arr), arr.shape, labels or list(names), px)
     return px
+
 
 # %% ../nbs/03b_own_images.ipynb #2a83e95e
 @cli
@@ -229,10 +331,11 @@ def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression o
                  fp32:bool=False, # float32 throughout (default: bfloat16 autocast where the CPU or GPU has it)
                  skip_existing:bool=False, # leave images whose prediction exists (continue a killed run)
                  seed:int=0, # random seed of the samples (the same seed, the same draws)
-                 num_threads:int=2): # torch threads
-    "Paint proteins onto nucleus images: one float32 TIFF per image, one channel per protein, calibrated in µm."
+                 num_threads:int=2, # torch threads
+                 format:str='tiff'): # tiff: one ImageJ TIFF per image; ome-zarr: a multiscale OME-Zarr (NAME.ome.zarr), written tile by tile
+    "Paint proteins onto nucleus images: one float32 TIFF (or OME-Zarr) per image, one channel per protein, calibrated in µm."
     ck = load_checkpoint(model)
-    _check_flags(samples, pixel_size, tile, num_threads, nucleus_channel, img_dir, out_dir)
+    _check_flags(samples, pixel_size, tile, num_threads, nucleus_channel, img_dir, out_dir, format)
     torch.set_num_threads(num_threads)
     jobs = predict_jobs(img_dir, img_list, as_protein, all_proteins, ck['proteins'], model)
     src, out = Path(img_dir), Path(out_dir)
@@ -242,9 +345,9 @@ def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression o
     done, t0 = 0, time.time()
     torch.manual_seed(seed)
     for rel, names in progress_bar(jobs):
-        dst = (out/rel).with_suffix('.tif')
+        dst = (out/rel).with_suffix('.tif' if format == 'tiff' else '.ome.zarr')
         if skip_existing and dst.exists(): continue
-        paint_file(net, ck, src/rel, dst, names, nucleus_channel, pixel_size, samples, raw_samples, tile, bf16); done += 1
+        paint_file(net, ck, src/rel, dst, names, nucleus_channel, pixel_size, samples, raw_samples, tile, bf16, format); done += 1
     dt = time.time() - t0; n_p = len({n for _, ns in jobs for n in ns})
     print(f"{done} image(s) painted ({n_p} protein(s), {'bf16' if bf16 else 'fp32'}) in {dt:.1f} s, "
           f"{done / max(dt, 1e-9):.2f} images/s; {len(jobs) - done} skipped as already done -> {out}")
