@@ -79,6 +79,7 @@ def trim_heap():
 def _tiled(model, part, shape, pids, chunk, bf16, dev, tile, overlap) -> np.ndarray:
     "P×H×W predictions, tile by tile (`part(rows, cols)`: a normalized tile), blended with `blend_window` weights."
     (H, W), P = shape, len(pids)
+    overlap = min(overlap, tile // 4)   # a small tile (--tile 64..512) keeps most of its pixels its own
     ys, xs = tile_starts(H, tile, overlap), tile_starts(W, tile, overlap)
     if len(ys) * len(xs) == 1: return _piece(model, part(slice(None), slice(None)), pids, chunk, bf16, dev)
     th, tw = min(tile, H), min(tile, W)
@@ -192,7 +193,7 @@ def write_prediction(dst, # .tif to write
     with atomic_write(dst, None) as tmp:
         tifffile.imwrite(tmp, np.asarray(arr, np.float32), imagej=True, resolution=(1 / pixel_size, 1 / pixel_size), metadata=meta)
 
-# %% ../nbs/03b_own_images.ipynb #cc1d285a
+# %% ../nbs/03b_own_images.ipynb #86f85e27
 def nucleus_source(path, # a .tif/.tiff file, checked by `check_fov`
                    channel:int=0 # the nucleus channel
                   ) -> np.ndarray: # H×W, memory-mapped when the file allows it (uncompressed, contiguous)
@@ -205,7 +206,7 @@ def nucleus_source(path, # a .tif/.tiff file, checked by `check_fov`
     return read_fov(path, (channel,))[0]   # a z-stack: max-projected in memory
 
 
-# %% ../nbs/03b_own_images.ipynb #bfd1e52b
+# %% ../nbs/03b_own_images.ipynb #77fd0255
 def zarr_prediction(dst, # the .ome.zarr folder to create
                     shape:tuple, # (channels, height, width)
                     labels:list, # one name per channel
@@ -236,7 +237,7 @@ def fill_pyramid(levels:list, # from `zarr_prediction`, level 0 written
                 lo[:, y:y + a.shape[1] // 2, x:x + a.shape[2] // 2] = a.reshape(a.shape[0], a.shape[1] // 2, 2, a.shape[2] // 2, 2).mean((2, 4))
 
 
-# %% ../nbs/03b_own_images.ipynb #2da61f3f
+# %% ../nbs/03b_own_images.ipynb #eefa15e9
 def paint_zarr(model, ck:dict, # from `build_model`, and its checkpoint
                nuc:np.ndarray, # H×W raw nucleus at the model's pixel size (a memory map is fine)
                pids:list, # protein ids, one output channel each
@@ -245,6 +246,7 @@ def paint_zarr(model, ck:dict, # from `build_model`, and its checkpoint
     "`predict_fov`'s blended tiles, added one by one into `out`: only a tile is ever in memory."
     raw = nuc[None]; st = norm_stats(raw, **ck['norm']); (H, W) = st['shape']
     dev = next(model.parameters()).device; ids = torch.tensor(list(pids), device=dev)
+    overlap = min(overlap, tile // 4)   # a small tile (--tile 64..512) keeps most of its pixels its own
     ys, xs = tile_starts(H, tile, overlap), tile_starts(W, tile, overlap)
     th, tw = min(tile, H), min(tile, W)
     wy = blend_window(th, overlap) if len(ys) > 1 else np.ones(th, np.float32)
@@ -264,7 +266,7 @@ def paint_zarr(model, ck:dict, # from `build_model`, and its checkpoint
     finally: model.eval()
 
 
-# %% ../nbs/03b_own_images.ipynb #49ea9b92
+# %% ../nbs/03b_own_images.ipynb #21aff570
 def write_zarr(dst, # .ome.zarr folder to write (replaced atomically: a killed run leaves none)
                fill, # fill(level-0 array): writes the prediction into it
                shape:tuple, labels:list, pixel_size:float): # as `zarr_prediction`
