@@ -51,6 +51,8 @@ def prep(a, d, seed, cache):
             '--heldout_pct', a.heldout_pct, '--seed', seed, '--theta_dim', 32], s/'log.txt')
     return s
 
+TRAINED = []   # the models this run trained (none: a rescoring)
+
 def train(a, d, s, seed, kind, threads):
     "One model through `protloc_train` (skipped when its checkpoint exists): 'reg', 'agn' or 'gan'."
     out = s/kind
@@ -63,7 +65,7 @@ def train(a, d, s, seed, kind, threads):
         sh(['protloc_train', '--is_gan', '--pix2pix_gen', '--theta_file', s/'theta_learned.pth', '--epochs', a.gan_epochs, *common,
             *a.gan_flags.split()], s/'log.txt')
     else: sh(['protloc_train', '--epochs', a.reg_epochs, *common, *(['--no_protein'] if kind == 'agn' else [])], s/'log.txt')
-    (out/'train_s.txt').write_text(f'{time.time() - t:.1f}')
+    (out/'train_s.txt').write_text(f'{time.time() - t:.1f}'); TRAINED.append(out)
     return out/'last.pth'
 
 def score(a, d, s, split, threads):
@@ -194,6 +196,17 @@ def fmt(v, lo=None, hi=None, d=2) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)): return '—'
     return f'{v:.{d}f}' + ('' if lo is None or np.isnan(lo) else f' ({lo:.{d}f}–{hi:.{d}f})')
 
+def families_line(t:pd.DataFrame) -> str:
+    "Which families the GAN's samples are named as in at least 2/3 of their images, and which not."
+    f = family_values(t, GAN, 'loc_correct'); ok = sorted(k for k, v in f.items() if v >= 2 / 3 - 1e-9)
+    bad = ', '.join(f'{k} {v:.2f}' for k, v in sorted(f.items(), key=lambda kv: kv[1]) if k not in ok)
+    return f"- **Families recognised** in at least 2/3 of the GAN's samples: {len(ok)} of {len(f)} ({', '.join(ok)}); not: {bad}."
+
+def wall_text(setup:dict) -> str:
+    "The run's wall time as the summary says it: a rescoring of models trained elsewhere says so."
+    if setup.get('wall_s') is None: return f"models trained by earlier runs, rescored in {setup.get('rescored_s', 0) / 60:.0f} minutes"
+    return f"{setup['wall_s'] / 60:.0f} minutes on {setup['threads']} CPU cores"
+
 def summary_md(out:Path) -> str:
     "The README's 'What it finds' list, written from a run's files (checks.csv, table.csv, setup.json)."
     chk, t = pd.read_csv(out/'checks.csv'), pd.read_csv(out/'table.csv')
@@ -202,11 +215,12 @@ def summary_md(out:Path) -> str:
     row = lambda m, c: fmt(A(m, c)[c], A(m, c)[f'{c}_lo'], A(m, c)[f'{c}_hi'])
     lines = [f"On the **{setup['split']}** split of `python bench/findings.py` ({len(setup['seeds'])} seeds, {setup['proteins']} synthetic proteins "
              f"× {setup['images']} fields, a {setup['reg_epochs']}-epoch regression and a {setup['gan_epochs']}-epoch GAN of width factor "
-             f"{setup['wf']} on {setup['crop']}² crops; {setup['wall_s'] / 60:.0f} minutes on {setup['threads']} CPU cores), means over seeds "
+             f"{setup['wf']} on {setup['crop']}² crops; {wall_text(setup)}), means over seeds "
              'with 95 % intervals over images:', '',
              f"- **Localization fidelity** (a classifier fitted on true training images names the painting's family): GAN sample "
              f"{row(GAN, 'loc_correct')}, regression {row(REG, 'loc_correct')}, protein-agnostic {row(AGN, 'loc_correct')}, "
              f"per-family mean image {row('per-family mean image', 'loc_correct')}; the true images themselves {row(CEILING, 'loc_correct')}.",
+             families_line(t),
              f"- **Where the signal lies** (earth mover's distance over the distance from the nucleus edge, px): GAN {row(GAN, 'radial_distance')}, "
              f"regression {row(REG, 'radial_distance')}, protein-agnostic {row(AGN, 'radial_distance')}, wrong protein "
              f"{row(f'{REG} (wrong protein)', 'radial_distance')}.",
@@ -254,15 +268,16 @@ def main(a):
     scores.to_csv(out/'scores.csv', index=False); t.to_csv(out/'table.csv', index=False, float_format='%.4f')
     chk.to_csv(out/'checks.csv', index=False, float_format='%.4f'); knn.to_csv(out/'theta.csv', index=False, float_format='%.4f')
     prev = json.loads((out/'setup.json').read_text()) if (out/'setup.json').is_file() else {}
-    trained = times != prev.get('train_s')   # a rescoring of cached models keeps the wall time of the run that trained them
-    wall = round(time.time() - t0) if trained or 'wall_s' not in prev else prev['wall_s']
+    trained = bool(TRAINED)   # a rescoring of cached models keeps the wall time of the run that trained them (None: not known here)
+    wall = round(time.time() - t0) if trained else prev.get('wall_s') if prev.get('train_s') == times else None
     (out/'setup.json').write_text(json.dumps(dict(vars(a), wall_s=wall, train_s=times, gan=gan_settings(dirs[a.seeds[0]]/gan_dir(a)/'last.pth'),
                                                   **({} if trained else {'rescored_s': round(time.time() - t0)})), indent=1))
     pd.set_option('display.width', 250); pd.set_option('display.max_columns', 30)
     cols = ['model', 'images', *[c for c in ('loc_correct', 'radial_distance', 'compartment_error', 'intensity', 'sharpness', 'hallucination_ratio', 'pcc') if c in t]]
     print(t[t.family == 'all'][cols].round(3).to_string(index=False)); print(chk.round(3).to_string(index=False))
     print(f'wall time {time.time() - t0:.0f} s')
-    if a.out is None and a.generator == 'protloc' and not a.gan_flags: write_readme(out)
+    shown = a.split == 'test' or not (OUT/'test'/'checks.csv').is_file()   # the README shows the test split once it has been scored
+    if a.out is None and a.generator == 'protloc' and not a.gan_flags and shown: write_readme(out)
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
