@@ -5,7 +5,7 @@ Run after `python bench/findings.py --split valid` has written its data and spli
 writes bench/findings/valid/classifier.csv, which the findings notebook renders. Only true images are read: no
 painting is scored here, so the choice cannot favour a model.
 """
-import argparse, sys
+import argparse
 from pathlib import Path
 import numpy as np, pandas as pd
 from protloc.data import read_fov

@@ -19,9 +19,9 @@ from .checkpoint import build_model, load_checkpoint
 from .metrics import predictive_std, sample_stats
 
 # %% auto #0
-__all__ = ['tile_starts', 'blend_window', 'forward_proteins', 'trim_heap', 'predict_fov', 'find_images', 'predict_jobs',
-           'resample', 'paint', 'prediction_channels', 'write_prediction', 'nucleus_source', 'zarr_prediction',
-           'fill_pyramid', 'paint_zarr', 'write_zarr', 'paint_file', 'predict_main', 'load_models',
+__all__ = ['tile_starts', 'blend_window', 'axis_tiles', 'forward_proteins', 'trim_heap', 'predict_fov', 'find_images',
+           'predict_jobs', 'resample', 'paint', 'prediction_channels', 'write_prediction', 'nucleus_source',
+           'zarr_prediction', 'fill_pyramid', 'paint_zarr', 'write_zarr', 'paint_file', 'predict_main', 'load_models',
            'prediction_and_spread', 'paint_figure']
 
 # %% ../nbs/03b_own_images.ipynb #d52eab1b
@@ -41,6 +41,16 @@ def blend_window(tile:int, overlap:int) -> np.ndarray:
     r = (np.sin(np.pi / 2 * (np.arange(overlap) + 0.5) / overlap) ** 2).astype(np.float32)
     w[:overlap], w[tile - overlap:] = r, r[::-1]
     return w
+
+def axis_tiles(n:int, # image side, pixels
+               tile:int, overlap:int): # as `tile_starts`; a tile under 4× the overlap shares a quarter of itself
+    "Along one side: the tiles' starts, their side, their `blend_window` weights and the weights' sum at every pixel."
+    overlap = min(overlap, tile // 4)   # a small tile (--tile 64..512) keeps most of its pixels its own
+    starts, side = tile_starts(n, tile, overlap), min(tile, n)
+    w = blend_window(side, overlap) if len(starts) > 1 else np.ones(side, np.float32)
+    total = np.zeros(n, np.float32)
+    for a in starts: total[a:a + side] += w
+    return starts, side, w, total
 
 # %% ../nbs/03b_own_images.ipynb #36599388
 def forward_proteins(model:ProteinUNet, # in eval mode (or with dropout on, for samples)
@@ -79,16 +89,9 @@ def trim_heap():
 def _tiled(model, part, shape, pids, chunk, bf16, dev, tile, overlap) -> np.ndarray:
     "P×H×W predictions, tile by tile (`part(rows, cols)`: a normalized tile), blended with `blend_window` weights."
     (H, W), P = shape, len(pids)
-    overlap = min(overlap, tile // 4)   # a small tile (--tile 64..512) keeps most of its pixels its own
-    ys, xs = tile_starts(H, tile, overlap), tile_starts(W, tile, overlap)
+    (ys, th, wy, sy), (xs, tw, wx, sx) = axis_tiles(H, tile, overlap), axis_tiles(W, tile, overlap)
     if len(ys) * len(xs) == 1: return _piece(model, part(slice(None), slice(None)), pids, chunk, bf16, dev)
-    th, tw = min(tile, H), min(tile, W)
-    wy = blend_window(th, overlap) if len(ys) > 1 else np.ones(th, np.float32)
-    wx = blend_window(tw, overlap) if len(xs) > 1 else np.ones(tw, np.float32)
-    acc, sy, sx = np.zeros((P, H, W), np.float32), np.zeros(H, np.float32), np.zeros(W, np.float32)
-    for y in ys: sy[y:y + th] += wy
-    for x in xs: sx[x:x + tw] += wx
-    w = np.outer(wy, wx)
+    acc, w = np.zeros((P, H, W), np.float32), np.outer(wy, wx)
     for y in ys:
         for x in xs:
             trim_heap()
@@ -246,14 +249,7 @@ def paint_zarr(model, ck:dict, # from `build_model`, and its checkpoint
     "`predict_fov`'s blended tiles, added one by one into `out`: only a tile is ever in memory."
     raw = nuc[None]; st = norm_stats(raw, **ck['norm']); (H, W) = st['shape']
     dev = next(model.parameters()).device; ids = torch.tensor(list(pids), device=dev)
-    overlap = min(overlap, tile // 4)   # a small tile (--tile 64..512) keeps most of its pixels its own
-    ys, xs = tile_starts(H, tile, overlap), tile_starts(W, tile, overlap)
-    th, tw = min(tile, H), min(tile, W)
-    wy = blend_window(th, overlap) if len(ys) > 1 else np.ones(th, np.float32)
-    wx = blend_window(tw, overlap) if len(xs) > 1 else np.ones(tw, np.float32)
-    sy, sx = np.zeros(H, np.float32), np.zeros(W, np.float32)
-    for y in ys: sy[y:y + th] += wy
-    for x in xs: sx[x:x + tw] += wx
+    (ys, th, wy, sy), (xs, tw, wx, sx) = axis_tiles(H, tile, overlap), axis_tiles(W, tile, overlap)
     sampling(model, ck['kind'] == 'gan')   # a GAN paints one sample, as `paint` does
     try:
         for y in ys:
