@@ -107,6 +107,8 @@ def check_model(self:ModelSettings):
     if min(self.l1_blur, self.texture_weight, self.lambda_l1) < 0:
         raise ProtlocError(f'--lambda_l1, --l1_blur and --texture_weight must be >= 0 (got {self.lambda_l1}, {self.l1_blur}, {self.texture_weight})')
     if self.cond not in ('input', 'bottleneck', 'film'): raise ProtlocError(f'--cond for the GAN must be input, bottleneck or film, not {self.cond!r}')
+    if not (0 <= self.dropout < 1 and self.dropout_levels >= 0):
+        raise ProtlocError(f'--dropout must be in [0, 1) and --dropout_levels >= 0 (got {self.dropout}, {self.dropout_levels})')
 
 @patch
 def check(self:TrainSettings):
