@@ -28,6 +28,7 @@ min_python = cfg['min_python']
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
 dev_requirements = (cfg.get('dev_requirements') or '').split()
 bioimage_requirements = (cfg.get('bioimage_requirements') or '').split()
+napari_requirements = (cfg.get('napari_requirements') or '').split()
 
 setuptools.setup(
     name = cfg['lib_name'],
@@ -41,7 +42,7 @@ setuptools.setup(
     packages = setuptools.find_packages(),
     include_package_data = True,
     install_requires = requirements,
-    extras_require={ 'dev': dev_requirements, 'bioimage': bioimage_requirements },
+    extras_require={ 'dev': dev_requirements, 'bioimage': bioimage_requirements, 'napari': napari_requirements },
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),
@@ -49,6 +50,8 @@ setuptools.setup(
     zip_safe = False,
     entry_points = {
         'console_scripts': cfg.get('console_scripts','').split(),
-        'nbdev': [f'{cfg.get("lib_path")}={cfg.get("lib_path")}._modidx:d']
+        'nbdev': [f'{cfg.get("lib_path")}={cfg.get("lib_path")}._modidx:d'],
+        'napari.manifest': [cfg['napari_manifest']] if cfg.get('napari_manifest') else [],
     },
+    package_data = {cfg['lib_path']: ['napari.yaml']},
     **setup_cfg)
