@@ -4,14 +4,17 @@ drawn by the seed, is held out of every training step. The regression U-Net trai
 split), `protloc_theta` extracts its theta, and the GAN trains on the same images conditioned on it (the project's
 defaults plus --epochs and 96² crops). Then the GAN (and the regression) paint each held-out protein onto all its
 images with a theta row from:
-  - the map from embedding to theta (`ThetaMap`, fitted on the checkpoint's own 30 proteins),
+  - the map from embedding to theta (`ThetaMap`, fitted on the checkpoint's own 30 proteins and their families:
+    kernel ridge, nearest proteins or through the family, whichever predicts held-out proteins' theta best),
+  - the same map without the family table (kernel ridge or nearest proteins only),
   - the mean theta of its family (a prior that needs the family, which a user of an unimaged protein may not know),
   - the theta of the seen protein with the nearest embedding,
   - a random row (the scale of the checkpoint's theta).
 Scores per image: localization fidelity (a `LocClassifier` fitted on the true training images names the painting's
 family), compartment error (nucleus share against the truth's) and, for the GAN, the PCC of the mean of 8 samples;
 beside them the truth itself (the classifier's ceiling). Means over seeds with 95 % bootstrap intervals over images.
-Writes bench/plm/{scores,summary,maps}.csv and nbs/images/plm/unseen.png.
+Beside the intervals, the map is compared with every other theta on the same images (a paired bootstrap of the
+difference). Writes bench/plm/{scores,summary,paired,maps}.csv and nbs/images/plm/unseen.png.
 Run: `python bench/plm.py` (3 seeds, one process per seed; about 30 minutes on 2 CPU cores)."""
 import argparse, subprocess, sys, time
 from pathlib import Path
@@ -20,7 +23,7 @@ import numpy as np, pandas as pd, torch
 HERE = Path(__file__).parent
 CACHE, OUT, FIG = HERE/'.cache'/'plm', HERE/'plm', HERE.parent/'nbs'/'images'/'plm'
 N_PROTEINS, N_IMAGES, SIZE, CROP = 40, 4, 128, 96
-THETAS = ('mapped from the embedding', 'family mean', 'nearest seen protein (embedding)', 'random')
+THETAS = ('mapped from the embedding', 'mapped, no family table', 'family mean', 'nearest seen protein (embedding)', 'random')
 
 def setup(seed):
     "(image folder, prep paths, family of every protein, the held-out proteins) for one seed."
@@ -54,13 +57,29 @@ def theta_rows(ck, fam, held, names, emb, seed):
     from protloc.thetamap import mapped_theta, mean_theta
     from protloc.embed import extract_theta
     idx = {n: i for i, n in enumerate(names)}
-    tm, mapped = mapped_theta(ck, [n for n in names if n in ck['proteins'] or n in held], emb[[idx[n] for n in names if n in ck['proteins'] or n in held]])
+    use = [n for n in names if n in ck['proteins'] or n in held]
+    tm, mapped = mapped_theta(ck, use, emb[[idx[n] for n in use]], {n: fam[n] for n in ck['proteins']})   # the seen proteins' families only
+    tm0, mapped0 = mapped_theta(ck, use, emb[[idx[n] for n in use]])
     seen = list(ck['proteins']); x = (emb - emb.mean(0)) / (emb.std(0) + 1e-6); x /= np.linalg.norm(x, axis=1, keepdims=True)
     th = extract_theta(ck).numpy(); g = np.random.default_rng([seed, 29])
     nearest = {h: th[ck['proteins'][max(seen, key=lambda s: x[idx[s]] @ x[idx[h]])]] for h in held}
-    rows = {THETAS[0]: mapped, THETAS[1]: {h: mean_theta(ck, [s for s in seen if fam[s] == fam[h]]) for h in held},
-            THETAS[2]: nearest, THETAS[3]: {h: g.normal(0, 1, th.shape[1]) * th.std(0) + th.mean(0) for h in held}}
-    return rows, tm
+    rows = {THETAS[0]: mapped, THETAS[1]: mapped0, THETAS[2]: {h: mean_theta(ck, [s for s in seen if fam[s] == fam[h]]) for h in held},
+            THETAS[3]: nearest, THETAS[4]: {h: g.normal(0, 1, th.shape[1]) * th.std(0) + th.mean(0) for h in held}}
+    return rows, (tm, tm0)
+
+def map_rows(tms, seed, k, held, fam, names, emb) -> list:
+    "What each fitted map is, its held-out theta error, and (through the family) how often it names a held-out protein's family."
+    h = sorted(held); e = emb[[names.index(n) for n in h]]
+    return [dict(seed=seed, model=k, theta=kind, map=repr(tm), kind=tm.kind, alpha=tm.alpha, loo_error=tm.loo_error,
+                 family_accuracy=float(np.mean(tm.family_of(e) == np.array([fam[n] for n in h]))) if tm.kind == 'family' else np.nan)
+            for kind, tm in zip(THETAS[:2], tms)]
+
+def maps_only(seed):
+    "Refit the maps of one seed from its checkpoints (no painting)."
+    from protloc.checkpoint import load_checkpoint
+    from protloc.thetamap import read_embeddings
+    d, f, fam, held = setup(seed); names, emb = read_embeddings(d/'synth'/'embeddings.csv')
+    return [r for k in ('reg', 'gan') for r in map_rows(theta_rows(load_checkpoint(d/k/'last.pth'), fam, held, names, emb, seed)[1], seed, k, held, fam, names, emb)]
 
 def score_seed(seed, samples):
     "Per-image scores of every (model, theta) on the held-out proteins of one seed, and the maps fitted."
@@ -82,8 +101,8 @@ def score_seed(seed, samples):
     test_rows = [r for r in scan_images(d/'synth', check=False) if r['protein'] in held]
     models, maps = {}, []
     for k, ck in cks.items():
-        rows, tm = theta_rows(ck, fam, held, names, emb, seed)
-        maps.append(dict(seed=seed, model=k, map=repr(tm), kind=tm.kind, alpha=tm.alpha, loo_error=tm.loo_error))
+        rows, tms = theta_rows(ck, fam, held, names, emb, seed)
+        maps += map_rows(tms, seed, k, held, fam, names, emb)
         for kind, r in rows.items():
             big = add_proteins(ck, r); models[(k, kind)] = (build_model(big), big)
     out = []
@@ -119,6 +138,22 @@ def summarize(scores):
         rows.append(row)
     return pd.DataFrame(rows)
 
+def paired(scores, a=THETAS[0], n_boot=2000, seed=0):
+    "Per model, theta `a` minus each other theta on the same images: the mean over seeds and a 95 % paired bootstrap interval."
+    rows, g = [], np.random.default_rng(seed)
+    for model, s in scores[scores.theta.isin(THETAS)].groupby('model', sort=False):
+        x = s[s.theta == a].set_index(['seed', 'path'])
+        for b in THETAS[1:]:
+            y = s[s.theta == b].set_index(['seed', 'path'])
+            for c in ('fidelity', 'compartment_error', 'pcc_mean_of_samples'):
+                d = (x[c] - y[c]).dropna().reset_index(); per = [v[c].to_numpy() for _, v in d.groupby('seed')]
+                if not per: continue
+                boots = np.mean([[g.choice(v, len(v)).mean() for v in per] for _ in range(n_boot)], 1)
+                lo, hi = np.percentile(boots, [2.5, 97.5]); up = c != 'compartment_error'   # an error: lower is better
+                rows.append(dict(model=model, theta=a, versus=b, metric=c, difference=np.mean([v.mean() for v in per]), lo=lo, hi=hi,
+                                 verdict=('better' if up else 'worse') if lo > 0 else ('worse' if up else 'better') if hi < 0 else 'within noise'))
+    return pd.DataFrame(rows)
+
 def figure(models, seed, path):
     "truth | GAN with each theta | nucleus, for one image of five held-out proteins."
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
@@ -151,7 +186,13 @@ if __name__ == '__main__':
     ap.add_argument('--seeds', type=int, default=3); ap.add_argument('--epochs_reg', type=int, default=30); ap.add_argument('--epochs_gan', type=int, default=20)
     ap.add_argument('--samples', type=int, default=8); ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--one', type=int, default=None, help=argparse.SUPPRESS); ap.add_argument('--score_only', action='store_true')
+    ap.add_argument('--summary_only', action='store_true', help='recompute summary.csv and paired.csv from scores.csv, and maps.csv')
     a = ap.parse_args(); torch.set_num_threads(max(1, a.threads))
+    if a.summary_only:
+        pd.DataFrame([r for s in range(a.seeds) for r in maps_only(s)]).to_csv(OUT/'maps.csv', index=False, float_format='%.4f')
+        scores = pd.read_csv(OUT/'scores.csv')
+        summarize(scores).to_csv(OUT/'summary.csv', index=False, float_format='%.4f')
+        print(paired(scores).to_csv(OUT/'paired.csv', index=False, float_format='%.4f') or pd.read_csv(OUT/'paired.csv').round(3).to_string(index=False)); sys.exit()
     if a.one is not None: train(a.one, a.epochs_reg, a.epochs_gan, a.threads); sys.exit()
     t0 = time.time()
     if not a.score_only:   # one process per seed, sharing the cores
@@ -163,6 +204,7 @@ if __name__ == '__main__':
     OUT.mkdir(parents=True, exist_ok=True)
     scores.to_csv(OUT/'scores.csv', index=False, float_format='%.4f'); maps.to_csv(OUT/'maps.csv', index=False, float_format='%.4f')
     summ = summarize(scores); summ.to_csv(OUT/'summary.csv', index=False, float_format='%.4f')
+    paired(scores).to_csv(OUT/'paired.csv', index=False, float_format='%.4f')
     figure(parts[0][2], 0, FIG/'unseen.png')
     prev = pd.read_csv(OUT/'setup.csv').iloc[0].to_dict() if a.score_only and (OUT/'setup.csv').is_file() else {}
     pd.DataFrame([dict(seeds=a.seeds, epochs_reg=a.epochs_reg, epochs_gan=a.epochs_gan, proteins=N_PROTEINS, images=N_IMAGES, size=SIZE, crop=CROP,

@@ -6,9 +6,10 @@
 from __future__ import annotations
 from .core import ProtlocError, atomic_write, cli  # first: it quiets a torch import warning
 import csv, math
+from itertools import chain
 from pathlib import Path
 import numpy as np, torch
-from fastcore.basics import store_attr
+from fastcore.basics import store_attr, patch
 from .summary import save_theta, save_proteins
 from .checkpoint import load_checkpoint, save_checkpoint
 from .embed import extract_theta, read_families
@@ -70,39 +71,70 @@ def _neighbours(a:np.ndarray, b:np.ndarray, k:int, skip_self:bool=False) -> np.n
     return np.argsort(-s, 1)[:, :k]
 
 # %% ../nbs/04a_theta_map.ipynb #b264d945
+def _through_family(x:np.ndarray, y:np.ndarray, labels:np.ndarray, c:float):
+    "Fit the map through the family on (x, y, labels): returns x -> P(family | x) @ each family's mean y."
+    from sklearn.linear_model import LogisticRegression
+    fams = np.unique(labels)
+    if len(fams) == 1: return lambda z: np.repeat(y.mean(0, keepdims=True), len(z), 0)
+    clf = LogisticRegression(C=c, max_iter=5000).fit(x, labels)
+    proto = np.stack([y[labels == f].mean(0) for f in clf.classes_])
+    f = lambda z: clf.predict_proba(z) @ proto
+    f.clf = clf   # `ThetaMap.family_of` asks it
+    return f
+
+# %% ../nbs/04a_theta_map.ipynb #93ca480b
 class ThetaMap:
-    "Map from embeddings to theta: kernel ridge or the mean of the k nearest proteins, chosen by leave-one-protein-out error."
-    def __init__(self, kinds=('linear', 'rbf', 'knn'), widths=(0.5, 1., 2.), alphas=tuple(10. ** np.arange(-3, 3.5, 0.5)), ks=(1, 2, 3, 5)): store_attr()
-    def _candidates(self, x, y):
-        "(leave-one-out squared error, kind, width or k, alpha) of every setting."
-        n = len(x)
-        for kind in self.kinds:
-            if kind == 'knn':
-                for k in (k for k in self.ks if k < n): yield ((y - y[_neighbours(x, x, k, True)].mean(1)) ** 2).sum(), kind, k, 0.
-                continue
-            for w in (self.widths if kind == 'rbf' else (1.,)):
-                kx = _kernel(x, x, kind, w)
-                for a in self.alphas:
-                    h = kx @ np.linalg.inv(kx + a * np.eye(n))
-                    yield (((y - h @ y) / (1 - np.diag(h))[:, None].clip(1e-6)) ** 2).sum(), kind, w, a
-    def fit(self, emb:np.ndarray, theta:np.ndarray): # N×D embeddings and the N×T theta of the same proteins (N >= 3)
+    "Map from embeddings to theta: kernel ridge, the mean of the k nearest proteins, or through the family; chosen on held-out proteins."
+    def __init__(self, kinds=('linear', 'rbf', 'knn'), widths=(0.5, 1., 2.), alphas=tuple(10. ** np.arange(-3, 3.5, 0.5)), ks=(1, 2, 3, 5),
+                 cs=(0.01, 0.1, 1., 10.)): store_attr()   # cs: the logistic regression's inverse penalty, for the map through the family
+    def fit(self, emb:np.ndarray, theta:np.ndarray, # N×D embeddings and the N×T theta of the same proteins (N >= 3)
+            families:list=None): # the N proteins' families: adds the map through the family to the candidates
         if len(emb) < 3: raise ProtlocError(f'the map needs >= 3 proteins with both an embedding and a theta, not {len(emb)}')
         self.mu, self.sd = emb.mean(0), emb.std(0) + 1e-6
         self.x, self.t_mean = (emb - self.mu) / self.sd, theta.mean(0)
         self.y, n = theta - self.t_mean, len(emb)
         base = (self.y ** 2).sum() * (n / (n - 1)) ** 2      # leave-one-out error of the mean theta
-        err, self.kind, self.width, self.alpha = min(self._candidates(self.x, self.y), key=lambda c: c[0])
+        fam = () if families is None else self._family_candidates(self.x, self.y, np.asarray(families))
+        err, self.kind, self.width, self.alpha = min(chain(self._candidates(self.x, self.y), fam), key=lambda c: c[0])
         self.loo_error = err / base
-        if self.kind != 'knn': self.w = np.linalg.solve(_kernel(self.x, self.x, self.kind, self.width) + self.alpha * np.eye(n), self.y)
+        if self.kind == 'family': self.f = _through_family(self.x, self.y, np.asarray(families), self.width)
+        elif self.kind != 'knn': self.w = np.linalg.solve(_kernel(self.x, self.x, self.kind, self.width) + self.alpha * np.eye(n), self.y)
         return self
     def __call__(self, emb:np.ndarray) -> np.ndarray: # M×D embeddings -> M×T theta
         x = (np.atleast_2d(emb) - self.mu) / self.sd
+        if self.kind == 'family': return self.t_mean + self.f(x)
         if self.kind == 'knn': return self.t_mean + self.y[_neighbours(x, self.x, int(self.width))].mean(1)
         return self.t_mean + _kernel(x, self.x, self.kind, self.width) @ self.w
+    def family_of(self, emb:np.ndarray) -> np.ndarray: # M×D embeddings -> the most likely family of each (a map through the family only)
+        return self.f.clf.predict((np.atleast_2d(emb) - self.mu) / self.sd)
     def __repr__(self):
-        how = f'mean theta of the {self.width} nearest proteins' if self.kind == 'knn' else \
-              f'{self.kind} kernel ridge (alpha {self.alpha:g}{f", width {self.width:g}" if self.kind == "rbf" else ""})'
-        return f'{how}, leave-one-out error {self.loo_error:.2f} of the mean theta error'
+        how = {'knn': f'mean theta of the {self.width} nearest proteins',
+               'family': f"each family's mean theta weighted by its probability (logistic regression, C {self.width:g})"}.get(self.kind,
+              f'{self.kind} kernel ridge (alpha {self.alpha:g}{f", width {self.width:g}" if self.kind == "rbf" else ""})')
+        return f'{how}, held-out error {self.loo_error:.2f} of the mean theta\'s'
+
+# %% ../nbs/04a_theta_map.ipynb #4bb2f3c3
+@patch
+def _candidates(self:ThetaMap, x, y):
+    "(leave-one-out squared error, kind, width or k, alpha) of every setting."
+    n = len(x)
+    for kind in self.kinds:
+        if kind == 'knn':
+            for k in (k for k in self.ks if k < n): yield ((y - y[_neighbours(x, x, k, True)].mean(1)) ** 2).sum(), kind, k, 0.
+            continue
+        for w in (self.widths if kind == 'rbf' else (1.,)):
+            kx = _kernel(x, x, kind, w)
+            for a in self.alphas:
+                h = kx @ np.linalg.inv(kx + a * np.eye(n))
+                yield (((y - h @ y) / (1 - np.diag(h))[:, None].clip(1e-6)) ** 2).sum(), kind, w, a
+@patch
+def _family_candidates(self:ThetaMap, x, y, labels):
+    "(10-fold cross-validated squared error, 'family', C, 0) of the map through the family, for each C."
+    fold = np.random.default_rng(0).permutation(np.arange(len(x)) % min(len(x), 10))
+    for c in self.cs:
+        err = sum(((y[fold == k] - _through_family(x[fold != k], y[fold != k], labels[fold != k], c)(x[fold == k])) ** 2).sum()
+                  for k in np.unique(fold))
+        yield err, 'family', c, 0.
 
 # %% ../nbs/04a_theta_map.ipynb #52374f8e
 def add_proteins(ck:dict, # from `load_checkpoint`
@@ -133,12 +165,17 @@ def mean_theta(ck:dict, # from `load_checkpoint`
     return extract_theta(ck)[[ck['proteins'][n] for n in names]].mean(0).numpy()
 
 def mapped_theta(ck:dict, # from `load_checkpoint`
-                 names:list, emb:np.ndarray # from `read_embeddings`
+                 names:list, emb:np.ndarray, # from `read_embeddings`
+                 families:dict=None # protein -> family (`read_families`): lets the map go through the family
                 ) -> tuple: # (ThetaMap, {name: theta row} for the proteins the checkpoint lacks)
     "Fit a `ThetaMap` on the checkpoint's proteins that have an embedding and map the others."
     th, idx = extract_theta(ck).numpy(), {n: i for i, n in enumerate(names)}
     known = [n for n in names if n in ck['proteins']]
-    tm = ThetaMap().fit(emb[[idx[n] for n in known]], th[[ck['proteins'][n] for n in known]])
+    if families is not None:
+        lack = [n for n in known if n not in families]
+        if lack: raise ProtlocError(f'family table: no family for {", ".join(lack[:5])}{" ..." if len(lack) > 5 else ""} (the map through the family needs every imaged protein\'s)')
+    tm = ThetaMap().fit(emb[[idx[n] for n in known]], th[[ck['proteins'][n] for n in known]],
+                        None if families is None else [families[n] for n in known])
     new = [n for n in names if n not in ck['proteins']]
     return tm, dict(zip(new, tm(emb[[idx[n] for n in new]]) if new else []))
 
@@ -159,7 +196,7 @@ def _new_rows(ck, embeddings, layer, add, like, family, families) -> tuple:
     names, emb = read_embeddings(embeddings, layer)
     missing = [a for a in add if a not in names]
     if missing: raise ProtlocError(f'{embeddings}: no embedding for {", ".join(missing)}')
-    tm, rows = mapped_theta(ck, names, emb)
+    tm, rows = mapped_theta(ck, names, emb, None if families is None else read_families(families))
     return f'theta mapped from {embeddings} by {tm}', {n: r for n, r in rows.items() if not add or n in add}
 
 # %% ../nbs/04a_theta_map.ipynb #c86438b3
@@ -171,7 +208,7 @@ def theta_main(model:str, # checkpoint (.pth) from protloc_train
                add:str=None, # proteins to add, comma-separated (with --embeddings, default: every protein the checkpoint lacks)
                like:str=None, # give the --add proteins the mean theta of these proteins (comma-separated)
                family:str=None, # give the --add proteins the mean theta of this family's proteins
-               families:str=None, # family table for --family (protloc_prep's families.csv)
+               families:str=None, # family table (protloc_prep's families.csv): for --family, and with --embeddings a map through the family
                out_model:str=None, # write a copy of the checkpoint that paints the added proteins too
                proteins_out:str=None): # protein file (.pkl) matching --out's rows, when proteins are added
     "Extract a checkpoint's theta, or give proteins that were never imaged a theta (from embeddings or priors)."
