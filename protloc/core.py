@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #bb5ef3d8
 from __future__ import annotations
-import argparse, contextlib, functools, inspect, os, sys, tempfile, warnings
+import argparse, contextlib, functools, inspect, mmap, os, sys, tempfile, warnings
 from pathlib import Path
 import torch
 from fastcore.docments import docments
@@ -13,7 +13,7 @@ from fastcore.docments import docments
 warnings.filterwarnings('ignore', message=r'`torch\.jit\.script` is deprecated', category=FutureWarning)
 
 # %% auto #0
-__all__ = ['ProtlocError', 'atomic_write', 'cli', 'set_threads', 'cpu_bf16']
+__all__ = ['ProtlocError', 'atomic_write', 'cli', 'set_threads', 'cpu_bf16', 'drop_pages']
 
 # %% ../nbs/00_core.ipynb #56fe5004
 class ProtlocError(Exception):
@@ -85,3 +85,9 @@ def cpu_bf16() -> bool:
     try: flags = set(Path('/proc/cpuinfo').read_text().split())
     except OSError: return False
     return bool(flags & {'avx512_bf16', 'amx_bf16'})
+
+# %% ../nbs/00_core.ipynb #cad0384c
+def drop_pages(a): # any array: a `np.memmap` (or a view of one) has its pages dropped, anything else is left alone
+    "Let the kernel take a memory-mapped array's pages out of this process's resident memory (read again from the file if needed)."
+    m = getattr(a, '_mmap', None)
+    if m is not None and hasattr(m, 'madvise'): m.madvise(mmap.MADV_DONTNEED)

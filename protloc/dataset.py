@@ -12,28 +12,35 @@ from scipy.ndimage import median_filter
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device, to_device
-from .core import ProtlocError  # first: it quiets a torch import warning
+from .core import ProtlocError, drop_pages  # first: it quiets a torch import warning
 from .data import check_fov, read_fov
 from .summary import load_proteins, read_image_list, unknown_protein
 
 # %% auto #0
-__all__ = ['NORM', 'background_grid', 'interp_matrix', 'upsample_grid', 'background', 'norm_stats', 'normalize_part', 'normalize',
-           'norm_settings', 'crop_pair', 'cell_crop', 'ProteinDataset', 'CropDataLoader', 'ProteinDataLoaders',
-           'check_listed', 'protein_dls']
+__all__ = ['BLOCK', 'NORM', 'background_grid', 'interp_matrix', 'upsample_grid', 'background', 'norm_stats', 'normalize_part',
+           'normalize', 'norm_settings', 'crop_pair', 'cell_crop', 'ProteinDataset', 'CropDataLoader',
+           'ProteinDataLoaders', 'check_listed', 'protein_dls']
 
 # %% ../nbs/01_dataset.ipynb #c3a8f2d1
-def background_grid(img:np.ndarray, # C×H×W
+BLOCK = 256   # subsampled rows read at a time by the whole-image statistics: a mosaic's statistics need little memory
+
+def background_grid(img:np.ndarray, # C×H×W (a memory map is fine: read a block of rows at a time)
                     tile:int=32, # side of the square tiles the background is estimated in, pixels
                     pct:float=10, # percentile of a tile taken as its background
                     stride:int=4 # use every `stride`-th pixel in y and x
                    ) -> np.ndarray: # C×ny×nx float32, one value per tile
     "Per-channel background of each tile: a low percentile of its pixels, then the median of 3×3 tiles."
-    s = img[:, ::stride, ::stride]; t = max(1, tile // stride)
-    ny, nx = max(1, s.shape[1] // t), max(1, s.shape[2] // t)
-    ty, tx = s.shape[1] // ny, s.shape[2] // nx
-    s = s[:, :ny * ty, :nx * tx].reshape(len(s), ny, ty, nx, tx).transpose(0, 1, 3, 2, 4).reshape(len(s), ny, nx, -1)
-    return median_filter(np.percentile(s, pct, axis=-1).astype(np.float32), size=(1, 3, 3), mode='nearest')
+    c, (h, w), t = len(img), (-(-n // stride) for n in img.shape[-2:]), max(1, tile // stride)
+    ny, nx = max(1, h // t), max(1, w // t); ty, tx = h // ny, w // nx
+    g, k = np.empty((c, ny, nx), np.float32), max(1, BLOCK // ty)
+    for j in range(0, ny, k):   # k rows of tiles at a time
+        s = img[:, j * ty * stride:(j + k) * ty * stride:stride, ::stride][:, :min(k, ny - j) * ty, :nx * tx]
+        n = s.shape[1] // ty
+        g[:, j:j + n] = np.percentile(s.reshape(c, n, ty, nx, tx).transpose(0, 1, 3, 2, 4).reshape(c, n, nx, -1), pct, axis=-1)
+        drop_pages(img)
+    return median_filter(g, size=(1, 3, 3), mode='nearest')
 
+# %% ../nbs/01_dataset.ipynb #68db6cb0
 def interp_matrix(n_out:int, # output length
                   n_in:int # input length
                  ) -> np.ndarray: # n_out×n_in float32
@@ -69,12 +76,17 @@ def norm_stats(img:np.ndarray, # C×H×W raw intensities (uint16 or float)
               ) -> dict: # shape, background grid (or None), levels mapped to 0 and 1 (2×C)
     "What `normalize` learns from a whole image, small whatever its size: its background grid and percentile levels."
     b = background_grid(img, bg_tile, bg_pct, stride) if bg_tile else None
-    s = np.array(img[:, ::stride, ::stride], np.float32)
-    if b is not None: s -= upsample_grid(b, img.shape[-2:], slice(None, None, stride), slice(None, None, stride))
-    p = np.percentile(s.reshape(len(s), -1), [lo, hi], axis=1).astype(np.float32)
+    s = np.empty((len(img), *(-(-n // stride) for n in img.shape[-2:])), np.float32)   # the subsample, filled a block at a time
+    for r in range(0, s.shape[1], BLOCK):
+        ys = slice(r * stride, (r + BLOCK) * stride, stride)
+        s[:, r:r + BLOCK] = img[:, ys, ::stride]
+        if b is not None: s[:, r:r + BLOCK] -= upsample_grid(b, img.shape[-2:], ys, slice(None, None, stride))
+        drop_pages(img)
+    p = np.percentile(s.reshape(len(s), -1), [lo, hi], axis=1, overwrite_input=True).astype(np.float32)
     if b is not None: p[0] = 0
     return dict(shape=tuple(img.shape[-2:]), bg=b, levels=p)
 
+# %% ../nbs/01_dataset.ipynb #2f7bbc53
 def normalize_part(img:np.ndarray, # C×H×W raw intensities
                    st:dict, # `norm_stats` of the whole image
                    ys:slice=slice(None), xs:slice=slice(None) # the rows and columns wanted

@@ -4,10 +4,10 @@
 
 # %% ../nbs/03b_own_images.ipynb #3a058ad3
 from __future__ import annotations
-from .core import ProtlocError, atomic_write, cli, cpu_bf16  # first: it quiets a torch import warning
+from .core import ProtlocError, atomic_write, cli, cpu_bf16, drop_pages  # first: it quiets a torch import warning
 from .data import TIFF_EXTS, check_fov, pixel_size_um, read_fov
 from .summary import read_image_list, unknown_protein
-import ctypes, math, mmap, os, shutil, sys, time
+import ctypes, math, os, shutil, sys, time
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F, tifffile
 from fastprogress.fastprogress import progress_bar
@@ -21,8 +21,8 @@ from .metrics import predictive_std, sample_stats
 # %% auto #0
 __all__ = ['tile_starts', 'blend_window', 'axis_tiles', 'forward_proteins', 'trim_heap', 'predict_fov', 'find_images',
            'predict_jobs', 'resample', 'paint', 'prediction_channels', 'write_prediction', 'nucleus_source',
-           'zarr_prediction', 'fill_pyramid', 'drop_pages', 'paint_zarr', 'write_zarr', 'paint_file', 'predict_main',
-           'load_models', 'prediction_and_spread', 'paint_figure']
+           'zarr_prediction', 'fill_pyramid', 'paint_zarr', 'write_zarr', 'paint_file', 'predict_main', 'load_models',
+           'prediction_and_spread', 'paint_figure']
 
 # %% ../nbs/03b_own_images.ipynb #d52eab1b
 def tile_starts(n:int, # image side, pixels
@@ -241,11 +241,6 @@ def fill_pyramid(levels:list, # from `zarr_prediction`, level 0 written
 
 
 # %% ../nbs/03b_own_images.ipynb #eefa15e9
-def drop_pages(a:np.ndarray):
-    "Let the kernel take a memory-mapped array's pages out of this process's resident memory (read again from the file if needed)."
-    m = getattr(a, '_mmap', None)
-    if m is not None and hasattr(m, 'madvise'): m.madvise(mmap.MADV_DONTNEED)
-
 def paint_zarr(model, ck:dict, # from `build_model`, and its checkpoint
                nuc:np.ndarray, # H×W raw nucleus at the model's pixel size (a memory map is fine)
                pids:list, # protein ids, one output channel each
