@@ -5,7 +5,7 @@
 # %% ../nbs/03d_napari.ipynb #ad8b25ac
 from __future__ import annotations
 from .core import ProtlocError, cpu_bf16  # first: it quiets a torch import warning
-import csv
+import csv, importlib.util, json
 from pathlib import Path
 import numpy as np, torch, tifffile
 from .checkpoint import build_model, load_checkpoint
@@ -18,7 +18,8 @@ from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['COLORMAPS', 'NAPARI_MANIFEST', 'nucleus_plane', 'paint_layers', 'is_prediction', 'read_prediction',
-           'napari_get_reader', 'sample_field', 'PaintWidget', 'paint_widget', 'write_manifest']
+           'napari_get_reader', 'is_zarr_prediction', 'read_zarr_prediction', 'sample_field', 'PaintWidget',
+           'paint_widget', 'write_manifest']
 
 # %% ../nbs/03d_napari.ipynb #7310badb
 COLORMAPS = ('green', 'magenta', 'cyan', 'yellow', 'red', 'blue')
@@ -79,9 +80,32 @@ def read_prediction(path) -> list: # napari layer-data tuples, one per channel
             for x, n in zip(planes, names)]
 
 def napari_get_reader(path):
-    "npe2 reader contribution: `read_prediction` for `protloc_predict`'s TIFFs, None for other files (napari asks another reader)."
+    "npe2 reader contribution: `protloc_predict`'s TIFFs and OME-Zarr folders, None for anything else (napari asks another reader)."
     if isinstance(path, (list, tuple)): return None
+    if is_zarr_prediction(path): return read_zarr_prediction if importlib.util.find_spec('zarr') else None
     return read_prediction if is_prediction(path) else None
+
+# %% ../nbs/03d_napari.ipynb #468fec6a
+def _ome(path) -> dict:
+    "The OME-NGFF attributes of a zarr v3 group (its zarr.json), or {}."
+    try: return json.loads((Path(str(path))/'zarr.json').read_text()).get('attributes', {}).get('ome', {})
+    except (OSError, ValueError): return {}
+
+def is_zarr_prediction(path) -> bool:
+    "Whether `path` is a multiscale OME-Zarr folder, as `protloc_predict --format ome-zarr` writes."
+    return str(path).rstrip('/').endswith('.zarr') and bool(_ome(path).get('multiscales'))
+
+def read_zarr_prediction(path) -> list: # one napari layer-data tuple: every channel a named layer, every level lazy
+    "A multiscale OME-Zarr prediction as napari layers: the pyramid read lazily (zarr), channels named, at level 0's µm scale."
+    import zarr
+    p, ome = Path(str(path).rstrip('/')), _ome(path)
+    g, ds = zarr.open_group(str(p), mode='r'), ome['multiscales'][0]['datasets']
+    levels = [g[d['path']] for d in ds]
+    scale = next(t['scale'] for t in ds[0]['coordinateTransformations'] if t['type'] == 'scale')[-2:]
+    names = [c.get('label') for c in ome.get('omero', {}).get('channels', [])]
+    if len(names) != levels[0].shape[0] or not all(names): names = [f'{p.name.split(".")[0]} {k}' for k in range(levels[0].shape[0])]
+    return [(levels if len(levels) > 1 else levels[0], dict(channel_axis=0, name=names, scale=tuple(scale), multiscale=len(levels) > 1, blending='additive',
+             colormap=['gray' if n.endswith(' std') else COLORMAPS[k % len(COLORMAPS)] for k, n in enumerate(names)]), 'image')]
 
 # %% ../nbs/03d_napari.ipynb #26bdd18d
 def sample_field(family:str='er', # the synthetic protein's family (`protloc.synth.FAMILIES`)
@@ -222,9 +246,9 @@ def paint_widget(napari_viewer): # napari passes its viewer
 # %% ../nbs/03d_napari.ipynb #6de21904
 NAPARI_MANIFEST = dict(name='protloc', display_name='protloc', contributions=dict(
     commands=[dict(id='protloc.paint_widget', python_name='protloc.viewer:paint_widget', title='Paint proteins on nuclei'),
-              dict(id='protloc.get_reader', python_name='protloc.viewer:napari_get_reader', title="Open protloc_predict's TIFFs"),
+              dict(id='protloc.get_reader', python_name='protloc.viewer:napari_get_reader', title="Open protloc_predict's TIFFs and OME-Zarr"),
               dict(id='protloc.sample_field', python_name='protloc.viewer:sample_field', title='Synthetic OpenCell field')],
-    readers=[dict(command='protloc.get_reader', filename_patterns=['*.tif', '*.tiff'], accepts_directories=False)],
+    readers=[dict(command='protloc.get_reader', filename_patterns=['*.tif', '*.tiff', '*.zarr'], accepts_directories=True)],
     widgets=[dict(command='protloc.paint_widget', display_name='Paint proteins')],
     sample_data=[dict(command='protloc.sample_field', key='synthetic_field', display_name='Synthetic OpenCell field (nucleus + protein)')]))
 
