@@ -1,4 +1,6 @@
-"""The napari plugin's screenshot for the docs: a synthetic nucleus field, the protloc dock widget, two proteins painted.
+"""The napari plugin's screenshots for the docs: a synthetic nucleus field, the protloc dock widget, two proteins painted
+(nbs/images/napari.png); with --zarr, a whole-slide OME-Zarr prediction opened through protloc's reader (its pyramid,
+named channels, µm scale bar; nbs/images/napari_omezarr.png).
 Needs the napari extra and a display (`xvfb-run -a python bench/napari_shot.py` on a headless machine) and a checkpoint
 (default: the README's main job, runs/unet/last.pth). Writes nbs/images/napari.png."""
 import argparse, time
@@ -6,6 +8,19 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).parent
+
+def zarr_shot(a):
+    "Open an OME-Zarr prediction through protloc's reader, show the scale bar, screenshot."
+    import napari
+    from protloc.viewer import napari_get_reader
+    v = napari.Viewer(show=True, title='protloc OME-Zarr in napari'); v.window.resize(1100, 760)
+    for data, meta, _ in napari_get_reader(str(a.zarr))(str(a.zarr)): v.add_image(data, **meta)
+    v.scale_bar.visible = True; v.reset_view()
+    from qtpy.QtWidgets import QApplication
+    for _ in range(50): QApplication.instance().processEvents(); time.sleep(0.02)
+    img = v.screenshot(canvas_only=False, flash=False)
+    import imageio.v3 as iio
+    out = a.out.with_name('napari_omezarr.png'); iio.imwrite(out, img); print(f'{len(v.layers)} layers, scale {v.layers[0].scale} -> {out}'); v.close()
 
 def main(a):
     import napari
@@ -36,4 +51,5 @@ if __name__ == '__main__':
     ap.add_argument('--model', default='runs/unet/last.pth'); ap.add_argument('--proteins', default=None)
     ap.add_argument('--family', default='er'); ap.add_argument('--size', type=int, default=256)
     ap.add_argument('--out', type=Path, default=HERE.parent/'nbs'/'images'/'napari.png')
-    main(ap.parse_args())
+    ap.add_argument('--zarr', type=Path, default=None, help='an .ome.zarr prediction to open instead')
+    a = ap.parse_args(); zarr_shot(a) if a.zarr else main(a)

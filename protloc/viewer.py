@@ -76,7 +76,7 @@ def read_prediction(path) -> list: # napari layer-data tuples, one per channel
     names = labels if labels and len(labels) == len(planes) else [p.stem] if len(planes) == 1 else [f'{p.stem} {k}' for k in range(len(planes))]
     protein = lambda n: n.rsplit(' ', 1)[0] if n.endswith((' mean', ' std')) or ' sample ' in n else n
     cmap = {n: COLORMAPS[k % len(COLORMAPS)] for k, n in enumerate(dict.fromkeys(map(protein, names)))}
-    return [(x, dict(name=n, scale=(px, px), blending='additive', colormap='gray' if n.endswith(' std') else cmap[protein(n)]), 'image')
+    return [(x, dict(name=n, scale=(px, px), units=('um', 'um'), blending='additive', colormap='gray' if n.endswith(' std') else cmap[protein(n)]), 'image')
             for x, n in zip(planes, names)]
 
 def napari_get_reader(path):
@@ -104,7 +104,9 @@ def read_zarr_prediction(path) -> list: # one napari layer-data tuple: every cha
     scale = next(t['scale'] for t in ds[0]['coordinateTransformations'] if t['type'] == 'scale')[-2:]
     names = [c.get('label') for c in ome.get('omero', {}).get('channels', [])]
     if len(names) != levels[0].shape[0] or not all(names): names = [f'{p.name.split(".")[0]} {k}' for k in range(levels[0].shape[0])]
-    return [(levels if len(levels) > 1 else levels[0], dict(channel_axis=0, name=names, scale=tuple(scale), multiscale=len(levels) > 1, blending='additive',
+    top = np.asarray(levels[-1][:])   # the coarsest level: small, enough for the contrast
+    return [(levels if len(levels) > 1 else levels[0], dict(channel_axis=0, name=names, scale=tuple(scale), units=('um', 'um'), multiscale=len(levels) > 1,
+             blending='additive', contrast_limits=[(0., max(float(np.percentile(t, 99.9)), 1e-6)) for t in top],
              colormap=['gray' if n.endswith(' std') else COLORMAPS[k % len(COLORMAPS)] for k, n in enumerate(names)]), 'image')]
 
 # %% ../nbs/03d_napari.ipynb #26bdd18d
