@@ -99,7 +99,7 @@ def validation_section(ck:dict) -> str:
     "The card's held-out metrics (the history's last epoch) beside the baselines (`validation_baselines`)."
     h, b = (ck.get('history') or [{}])[-1], ck.get('baselines') or {}
     rows = [f'| {k} | {v:.4f} |' for k, v in h.items() if k != 'epoch' and isinstance(v, (int, float))]
-    out = ['## Validation', '', f"Last epoch ({h.get('epoch', '?')}) on the training run's validation split (held-out images of the "
+    out = ['## Validation', '', f"Last epoch ({h['epoch'] + 1 if 'epoch' in h else '?'}, counting from 1) on the training run's validation split (held-out images of the "
            'same proteins):', '', '| metric | value |', '|---|---|', *rows, '']
     if not b: return '\n'.join(out + ['No baselines: a checkpoint from before protloc measured them, or fewer than two proteins.', ''])
     name = dict(model='the model', wrong_protein="the model told another protein's id (wrong-protein baseline)",
