@@ -80,9 +80,10 @@ class CheckpointCB(TrackerCallback):
                  kind:str='regression', # written into the checkpoint
                  monitor:str='valid_loss', # recorder value deciding `best.pth` (lower is better)
                  resume:dict|None=None, # checkpoint being resumed: its history and best value carry on
-                 extra=None): # callable(learn) -> dict of more entries (e.g. the GAN's critic)
+                 extra=None, # callable(learn) -> dict of more entries (e.g. the GAN's critic)
+                 on_save=None): # callable(ck) run after each `last.pth` is written (e.g. the model card)
         super().__init__(monitor, reset_on_fit=False)
-        store_attr('kind,extra'); self.out_dir = Path(out_dir)
+        store_attr('kind,extra,on_save'); self.out_dir = Path(out_dir)
         self.history = list(resume['history']) if resume else []
         self.losses = list(resume['losses']) if resume else []
         self.best = resume['best'] if resume else None
@@ -107,6 +108,7 @@ class CheckpointCB(TrackerCallback):
         self.out_dir.mkdir(parents=True, exist_ok=True)
         save_checkpoint(self.out_dir/'last.pth', ck)
         if self.new_best: save_checkpoint(self.out_dir/'best.pth', ck)
+        if self.on_save: self.on_save(ck)
 
 # %% ../nbs/02a_checkpoint.ipynb #c5686c3b
 class ResumableCSVLogger(CSVLogger):

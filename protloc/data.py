@@ -5,13 +5,14 @@
 # %% ../nbs/00_data.ipynb #4ebe1052
 from __future__ import annotations
 from .core import ProtlocError, atomic_write  # first: it quiets a torch import warning
-import logging, re
+import json, logging, re
 from pathlib import Path
 import numpy as np, tifffile
 
 # %% auto #0
-__all__ = ['FAMILIES', 'NUCLEAR_FAMILIES', 'PIXEL_SIZE_UM', 'ANNOTATIONS_CSV', 'PROTEIN_DIR_RE', 'FOV_RE', 'TIFF_EXTS',
-           'parse_protein_dir', 'fov_name', 'check_fov', 'read_fov', 'write_tiff', 'pixel_size_um', 'scan_images']
+__all__ = ['FAMILIES', 'NUCLEAR_FAMILIES', 'PIXEL_SIZE_UM', 'ANNOTATIONS_CSV', 'SYNTHETIC_JSON', 'PROTEIN_DIR_RE', 'FOV_RE',
+           'TIFF_EXTS', 'parse_protein_dir', 'fov_name', 'check_fov', 'read_fov', 'write_tiff', 'pixel_size_um',
+           'synthetic_marker', 'scan_images']
 
 # %% ../nbs/00_data.ipynb #68849d5a
 FAMILIES = ('nucleoplasm', 'nucleolus_gc', 'nuclear_membrane', 'nuclear_punctae', 'chromatin',
@@ -19,6 +20,7 @@ FAMILIES = ('nucleoplasm', 'nucleolus_gc', 'nuclear_membrane', 'nuclear_punctae'
 NUCLEAR_FAMILIES = FAMILIES[:5]
 PIXEL_SIZE_UM = 0.2  # OpenCell's TIFF metadata (the true size is about 0.206 µm)
 ANNOTATIONS_CSV = 'opencell-localization-annotations.csv'  # OpenCell's own file name and columns
+SYNTHETIC_JSON = 'SYNTHETIC.json'   # `protloc_synth`'s mark in a synthetic data set's folder: what made it
 
 # %% ../nbs/00_data.ipynb #91084e24
 PROTEIN_DIR_RE = re.compile(r'^(?P<gene>.+)_(?P<ensg>ENSG\d{11})$')
@@ -155,6 +157,19 @@ def pixel_size_um(path) -> float|None:
             if unit in _UM: return den / num * _UM[unit]
             if tags.get('ResolutionUnit') is not None and int(tags['ResolutionUnit'].value) == 3: return den / num * 1e4   # cm
     except Exception: return None
+    return None
+
+# %% ../nbs/00_data.ipynb #bd4a2ea2
+def synthetic_marker(path # an image, or a data folder
+                    ) -> dict|None: # the generator's record (generator, version, seed, ...), or None: real data
+    "The `SYNTHETIC.json` that `protloc_synth` wrote in `path`'s folder or the one above it, or None when there is none."
+    d = Path(path).resolve()
+    d = d if d.is_dir() else d.parent
+    for f in (d/SYNTHETIC_JSON, d.parent/SYNTHETIC_JSON):
+        if f.is_file():
+            try: rec = json.loads(f.read_text())
+            except (OSError, ValueError): rec = None
+            return rec if isinstance(rec, dict) else {'generator': f'unknown ({f} is not a JSON object)'}
     return None
 
 # %% ../nbs/00_data.ipynb #bda240f1

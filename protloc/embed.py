@@ -5,7 +5,7 @@
 # %% ../nbs/04_embed.ipynb #10aff1a6
 from __future__ import annotations
 from .core import ProtlocError, atomic_write, cli  # first: it quiets a torch import warning
-from .summary import save_theta, load_theta
+from .summary import load_theta, read_families, save_theta  # read_families: the reader of prep's families.csv
 import csv
 from pathlib import Path
 import numpy as np, torch
@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from .checkpoint import load_checkpoint
 
 # %% auto #0
-__all__ = ['extract_theta', 'read_families', 'knn_accuracy', 'pca2', 'plot_theta']
+__all__ = ['extract_theta', 'knn_accuracy', 'pca2', 'plot_theta']
 
 # %% ../nbs/04_embed.ipynb #e3436d34
 def extract_theta(ck:dict # a checkpoint from `load_checkpoint`
@@ -22,12 +22,6 @@ def extract_theta(ck:dict # a checkpoint from `load_checkpoint`
     return ck['theta'].float().clone()
 
 # %% ../nbs/04_embed.ipynb #37fdf298
-def read_families(path) -> dict:
-    "protein name -> family (the first grade-3 label), from the `families.csv` that `protloc_prep` writes."
-    path = Path(path)
-    if not path.is_file(): raise ProtlocError(f'{path}: family table not found')
-    with open(path, newline='') as f: return {r['protein']: r['family'].split(';')[0] for r in csv.DictReader(f)}
-
 def knn_accuracy(theta:torch.Tensor, # (n, d) embeddings
                  labels:list, # n family labels
                  k:int=3): # neighbours (cosine similarity), majority vote, ties to the nearest

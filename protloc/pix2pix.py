@@ -6,6 +6,7 @@
 from __future__ import annotations
 from .core import ProtlocError  # first: it quiets a torch import warning
 import math, random
+from functools import partial
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 import matplotlib.pyplot as plt
@@ -24,6 +25,7 @@ from .dataset import ProteinDataLoaders
 from .plot import show_grid
 from .metrics import band_amplitudes, batch_sharpness, fine_variance, gaussian_blur, pcc, ssim
 from .unet import CondUNet, ProteinUNet, sampling
+from .card import MODEL_CARD, card_entries, training_data, write_model_card
 from .checkpoint import CheckpointCB, ResumableCSVLogger, bare_model, build_model, load_checkpoint, plain_state, restore_training
 from .critic import PatchDiscriminator
 from .settings import TEXTURE_WEIGHT, TrainSettings, learner_settings
@@ -285,9 +287,11 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
     cbs = [p2p, CriticAverage(), DivergenceGuard(), hist, draw]
     if out_dir is not None and rank_distrib() == 0:   # one process writes the files
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        state = lambda l: {**p2p.state(), **hist.state(), 'settings': s.as_dict(), 'fine_variance': fine}
+        data = training_data(dls, s.img_list)   # for the model card, written beside each `last.pth`
+        state = lambda l: {**p2p.state(), **hist.state(), 'settings': s.as_dict(), 'fine_variance': fine, **card_entries(l, data)}
         cbs += [ResumableCSVLogger('log.csv', append=resume is not None, upto=resume and resume['epoch']),
-                CheckpointCB(out_dir, 'gan', resume=resume, extra=state), SamplesCallback(Path(out_dir)/'samples')]
+                CheckpointCB(out_dir, 'gan', resume=resume, extra=state, on_save=partial(write_model_card, out_dir)),
+                SamplesCallback(Path(out_dir)/'samples')]
     learn = Learner(dls, gen, loss_func=L1LossFlat(), opt_func=pix2pix_adam, lr=s.lr, wd=0., splitter=lambda m: [params(m)],
                     cbs=cbs, path=out_dir or '.', metrics=[AvgMetric(pcc), AvgMetric(ssim), SampleMetric(pcc, 'sample_pcc', draw),
                     SampleMetric(batch_sharpness, 'sample_sharpness', draw), ValueMetric(lambda: hist.mean('D'), 'loss_D'),
@@ -347,4 +351,4 @@ def train_gan(s:TrainSettings): # the run's settings (`protloc_train --is_gan`'s
     ck = load_checkpoint(out/'last.pth')
     plot_gan_history(ck, out/'loss.png'); plt.close('all')
     predict_grid(build_model(ck), dls, n=4, path=out/'predictions.png', title='GAN (one sample)', sample=True); plt.close('all')
-    print(f"done: {out/'last.pth'} (best: {out/'best.pth'}), {out/'log.csv'}, {out/'loss.png'}, {out/'predictions.png'}, {out/'samples'}")
+    print(f"done: {out/'last.pth'} (best: {out/'best.pth'}), {out/MODEL_CARD}, {out/'log.csv'}, {out/'loss.png'}, {out/'predictions.png'}, {out/'samples'}")

@@ -5,7 +5,7 @@
 # %% ../nbs/03b_own_images.ipynb #3a058ad3
 from __future__ import annotations
 from .core import ProtlocError, atomic_write, cli, cpu_bf16, drop_pages  # first: it quiets a torch import warning
-from .data import TIFF_EXTS, check_fov, pixel_size_um, read_fov
+from .data import TIFF_EXTS, check_fov, pixel_size_um, read_fov, synthetic_marker
 from .summary import read_image_list, unknown_protein
 import ctypes, math, os, shutil, sys, time
 from pathlib import Path
@@ -21,8 +21,8 @@ from .metrics import predictive_std, sample_stats
 # %% auto #0
 __all__ = ['tile_starts', 'blend_window', 'axis_tiles', 'forward_proteins', 'trim_heap', 'predict_fov', 'find_images',
            'predict_jobs', 'resample', 'paint', 'prediction_channels', 'write_prediction', 'nucleus_source',
-           'zarr_prediction', 'fill_pyramid', 'paint_zarr', 'write_zarr', 'paint_file', 'predict_main', 'load_models',
-           'prediction_and_spread', 'paint_figure']
+           'zarr_prediction', 'fill_pyramid', 'paint_zarr', 'write_zarr', 'paint_file', 'synthetic_warning',
+           'predict_main', 'load_models', 'prediction_and_spread', 'paint_figure']
 
 # %% ../nbs/03b_own_images.ipynb #d52eab1b
 def tile_starts(n:int, # image side, pixels
@@ -313,6 +313,18 @@ def paint_file(model, ck:dict, path, dst, names:list, nucleus_channel:int=0, pix
     return px
 
 
+# %% ../nbs/03b_own_images.ipynb #79314659
+def synthetic_warning(ck:dict, # from `load_checkpoint`
+                      paths:list # the images to paint
+                     ) -> str|None: # the warning, or None
+    "The warning for a model trained on synthetic data painting images that are not synthetic (no `SYNTHETIC.json` mark)."
+    syn = (ck.get('data') or {}).get('synthetic')
+    if not syn: return None   # trained on real images, or not known (a checkpoint from before protloc recorded it)
+    real = [p for p in paths if synthetic_marker(p) is None]
+    if not real: return None
+    return (f"{ck.get('path', 'the model')} was trained on synthetic data ({syn.get('generator', '?')}, seed {syn.get('seed', '?')}) "
+            f"and {len(real)} of {len(paths)} image(s) are not synthetic (e.g. {real[0]}): its paintings are not evidence about real cells")
+
 # %% ../nbs/03b_own_images.ipynb #2a83e95e
 @cli
 def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression or GAN
@@ -338,6 +350,7 @@ def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression o
     jobs = predict_jobs(img_dir, img_list, as_protein, all_proteins, ck['proteins'], model)
     src, out = Path(img_dir), Path(out_dir)
     for rel, _ in jobs: check_fov(src/rel, (nucleus_channel,))   # every header first: a bad file stops the run before any write
+    if w := synthetic_warning(ck, [src/rel for rel, _ in jobs]): print(f'protloc_predict: warning: {w}', file=sys.stderr)
     net = build_model(ck).to(default_device(), memory_format=torch.channels_last); dev = next(net.parameters()).device
     bf16 = not fp32 and (torch.cuda.is_bf16_supported() if dev.type == 'cuda' else cpu_bf16())
     done, t0 = 0, time.time()

@@ -9,6 +9,7 @@ import importlib.util, math, tempfile, warnings
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from .unet import ProteinUNet
+from .card import model_card_text
 from .synth import synth_fov, synth_protein_params
 
 # %% auto #0
@@ -76,9 +77,7 @@ def protloc_net(ck:dict, # from `load_checkpoint`
 
 # %% ../nbs/03c_share.ipynb #383d1881
 def model_card(ck:dict, names:list) -> str:
-    "The package's README.md: what it paints, how to use it, the checkpoint's last validation metrics."
-    h = (ck.get('history') or [{}])[-1]
-    rows = '\n'.join(f'| {k} | {v:.4f} |' for k, v in h.items() if k != 'epoch' and isinstance(v, (int, float)))
+    "The package's README.md: what it paints and how to use it, then the checkpoint's model card (`model_card_text`)."
     return f"""# protloc: {len(names)} protein(s) painted from a nucleus image
 
 A {ck['kind']} U-Net from protloc (https://github.com/protloc/protloc) that paints where proteins sit in a cell from
@@ -89,14 +88,7 @@ Input: one raw nucleus image at {ck['pixel_size']} µm per pixel (resample yours
 (0 background, 1 the training images' 99.8th percentile): {', '.join(names)}. To paint other proteins, export them:
 `protloc_export --model CKPT --out DIR --proteins A,B,C`. {'A GAN is exported with dropout off: its deterministic prediction, not a sample.' if ck['kind'] == 'gan' else ''}
 
-## Validation
-
-Last epoch ({h.get('epoch', '?')}) on the training run's validation split (held-out images of the same proteins):
-
-| metric | value |
-|---|---|
-{rows}
-"""
+{model_card_text(ck, title=False)}"""
 
 # %% ../nbs/03c_share.ipynb #5a21fc77
 def _tensors(v, ck:dict, names:list, work:Path):

@@ -13,7 +13,7 @@ from .data import ANNOTATIONS_CSV, NUCLEAR_FAMILIES, scan_images
 # %% auto #0
 __all__ = ['SPLITS', 'IMAGE_LIST_COLUMNS', 'assign_split', 'write_image_list', 'read_image_list', 'check_protein_map',
            'save_proteins', 'load_proteins', 'make_theta', 'save_theta', 'load_theta', 'read_annotations',
-           'unknown_protein', 'select_proteins', 'prep', 'prep_main']
+           'unknown_protein', 'select_proteins', 'prep', 'read_families', 'prep_main']
 
 # %% ../nbs/00b_summary.ipynb #aba71d21
 SPLITS = ('train', 'valid', 'test')
@@ -219,6 +219,12 @@ def prep(img_dir, out_dir, # the data folder; where the summary files go
         out['heldout'] = out_dir/'heldout.txt'
         with atomic_write(out['heldout']) as f: f.write(''.join(n + '\n' for n in held))
     return out
+
+def read_families(path) -> dict:
+    "protein name -> family (the first grade-3 label), from the `families.csv` that `protloc_prep` writes."
+    path = Path(path)
+    if not path.is_file(): raise ProtlocError(f'{path}: family table not found')
+    with open(path, newline='') as f: return {r['protein']: r['family'].split(';')[0] for r in csv.DictReader(f)}
 
 # %% ../nbs/00b_summary.ipynb #03695361
 @cli

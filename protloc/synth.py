@@ -5,17 +5,18 @@
 # %% ../nbs/00a_synth.ipynb #68ab58e5
 from __future__ import annotations
 from .core import ProtlocError, atomic_write, cli  # first: it quiets a torch import warning
-import csv
+import csv, json
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 import numpy as np
 from scipy.ndimage import distance_transform_edt, gaussian_filter, zoom
-from .data import ANNOTATIONS_CSV, FAMILIES, fov_name, write_tiff
+from . import __version__
+from .data import ANNOTATIONS_CSV, FAMILIES, SYNTHETIC_JSON, fov_name, write_tiff
 
 # %% auto #0
 __all__ = ['EMBEDDINGS_CSV', 'synth_cells', 'synth_protein_params', 'protein_pattern', 'add_nuisances', 'synth_fov',
-           'show_families', 'write_protein', 'write_synthetic', 'write_annotations', 'synth_embedding',
+           'show_families', 'write_protein', 'write_synthetic', 'write_marker', 'write_annotations', 'synth_embedding',
            'write_embeddings', 'synth_main']
 
 # %% ../nbs/00a_synth.ipynb #d36eab7f
@@ -243,6 +244,7 @@ def write_synthetic(out, # destination folder (created)
                     workers:int=1): # processes writing proteins at once (the files are the same for any number)
     "Write a synthetic data set in OpenCell's raw layout; returns the list of proteins written."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    write_marker(out/SYNTHETIC_JSON, seed, n_proteins=n_proteins, n_images=n_images, size=size, n_z=n_z)   # first: no image is unmarked
     one = partial(write_protein, out, n_images=n_images, size=size, seed=seed, n_z=n_z)
     if workers > 1:
         with ProcessPoolExecutor(workers) as ex: list(ex.map(one, range(n_proteins)))
@@ -252,6 +254,10 @@ def write_synthetic(out, # destination folder (created)
     write_annotations(out/ANNOTATIONS_CSV, prots)
     write_embeddings(out/EMBEDDINGS_CSV, prots, seed)   # the last file: a folder that has it holds the whole set
     return prots
+
+def write_marker(path, seed:int, **params):
+    "Write `SYNTHETIC.json`: this generator, protloc's version, the seed and `params` (what `data.synthetic_marker` reads)."
+    with atomic_write(path) as f: json.dump(dict(generator='protloc_synth', version=__version__, seed=seed, **params), f, indent=1)
 
 def write_annotations(path, prots:list):
     "Write OpenCell's annotation table for synthetic proteins: each protein's family is its grade-3 label."

@@ -6,6 +6,7 @@
 from __future__ import annotations
 from .core import ProtlocError, cpu_bf16, set_threads  # first: it quiets a torch import warning
 import contextlib, math, os, random
+from functools import partial
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 import matplotlib.pyplot as plt
@@ -20,11 +21,12 @@ from fastai.torch_core import default_device, num_distrib, rank_distrib
 from fastai.callback.fp16 import MixedPrecision  # noqa: F401 (patches to_fp16/to_bf16 onto Learner)
 from fastai.distributed import DistributedDL  # patches distrib_ctx onto Learner (Hugging Face accelerate underneath)
 from .summary import load_proteins, read_image_list
-from .dataset import ProteinDataLoaders, cell_crop, check_listed, protein_dls
+from .dataset import ProteinDataLoaders, check_listed, protein_dls
 from .plot import show_grid
 from .metrics import band_amplitudes, pcc, ssim
 from .unet import ProteinUNet, sampling
 from .settings import TrainSettings, learner_settings
+from .card import MODEL_CARD, card_entries, training_data, valid_crops, write_model_card
 from .checkpoint import (CheckpointCB, ResumableCSVLogger, bare_model, build_model, load_checkpoint, restore_training)
 
 # %% auto #0
@@ -74,7 +76,7 @@ def regression_learner(dls:ProteinDataLoaders, # from `protein_dls`
                        settings:TrainSettings|None=None, # the run's settings (None: the regression's defaults)
                        resume:dict|None=None, # a checkpoint to continue from (its model and loss settings win)
                        **kwargs): # `TrainSettings` fields that change `settings`: emb_dim, cond, depth, wf, texture_weight, ...
-    "A fastai `Learner`: `ProteinUNet`, MSE loss (+ the texture term, `TextureLoss`), PCC and SSIM metrics, checkpoints and a CSV log."
+    "A fastai `Learner`: `ProteinUNet`, MSE loss (+ the texture term, `TextureLoss`), PCC and SSIM metrics, checkpoints, their model card and a CSV log."
     if 'cond' in kwargs and kwargs['cond'] is None: kwargs = dict(kwargs, cond='film', no_protein=True)   # `ProteinUNet`'s way to say it
     s = learner_settings(settings, resume, False, **kwargs); s.check_model()
     if resume is not None: model = ProteinUNet(**resume['config']); same_proteins(resume, dls)   # as the run started
@@ -83,8 +85,10 @@ def regression_learner(dls:ProteinDataLoaders, # from `protein_dls`
     cbs = [TextureLoss(s.texture_weight)] if s.texture_weight else []
     if out_dir is not None and rank_distrib() == 0:   # one process writes the files
         Path(out_dir).mkdir(parents=True, exist_ok=True)
+        data = training_data(dls, s.img_list)   # for the model card, written beside each `last.pth`
         cbs += [ResumableCSVLogger('log.csv', append=resume is not None, upto=resume and resume['epoch']),   # log.csv: relative to learn.path
-                CheckpointCB(out_dir, resume=resume, extra=lambda l: dict(settings=s.as_dict()))]
+                CheckpointCB(out_dir, resume=resume, extra=lambda l: dict(settings=s.as_dict(), **card_entries(l, data)),
+                             on_save=partial(write_model_card, out_dir))]
     learn = Learner(dls, model, opt_func=adamw, loss_func=MSELossFlat(), metrics=[AvgMetric(pcc), AvgMetric(ssim)], cbs=cbs,
                     path=out_dir or '.')
     if resume is not None: restore_training(learn, resume)
@@ -171,9 +175,7 @@ def predict_grid(model:nn.Module, # a trained `ProteinUNet`
                  title:str='prediction', # the prediction column's title
                  sample:bool=False): # a generator: paint one draw, dropout on (seeded), as it paints at test time
     "The seed's figure: truth | prediction | nucleus for `n` held-out images, each cropped where it shows cells (`cell_crop`); returns the figure."
-    ds = dls.valid_ds; k = list(range(min(n, len(ds))))
-    c = torch.stack([torch.from_numpy(cell_crop(ds.image(j), dls.size)) for j in k]).to(dls.device or 'cpu')
-    x, i, y = c[:, :1], torch.as_tensor(ds.pids[k], device=c.device), c[:, 1:]
+    x, i, y = (t.to(dls.device or 'cpu') for t in valid_crops(dls, n))
     sampling(model.to(x.device), sample)
     with torch.no_grad(), torch.random.fork_rng(): torch.manual_seed(0); p = model(x[:n], i[:n]).clamp(0, 1).cpu()
     model.eval()
@@ -207,5 +209,5 @@ def train_regression(s:TrainSettings): # the run's settings (`protloc_train`'s f
     ck = load_checkpoint(out/'last.pth')
     plot_history(ck, out/'loss.png'); plt.close('all')
     predict_grid(build_model(ck), dls, n=4, path=out/'predictions.png'); plt.close('all')
-    print(f"done: {out/'last.pth'} (best: {out/'best.pth'}), {out/'log.csv'}, {out/'loss.png'}, {out/'predictions.png'}")
+    print(f"done: {out/'last.pth'} (best: {out/'best.pth'}), {out/MODEL_CARD}, {out/'log.csv'}, {out/'loss.png'}, {out/'predictions.png'}")
     print(f"held-out PCC (validation crops, last epoch): {ck['history'][-1]['pcc']:.2f}")
