@@ -13,8 +13,8 @@ from .card import model_card_text
 from .synth import synth_fov, synth_protein_params
 
 # %% auto #0
-__all__ = ['CITE', 'percentile', 'torch_normalize', 'ProtlocNet', 'protloc_net', 'model_card', 'bioimage_model', 'synth_nucleus',
-           'export_bioimage', 'export_main']
+__all__ = ['CITE', 'percentile', 'torch_normalize', 'ProtlocNet', 'protloc_net', 'model_card', 'package_cover', 'bioimage_model',
+           'synth_nucleus', 'export_bioimage', 'export_main']
 
 # %% ../nbs/03c_share.ipynb #a2087455
 def percentile(v:torch.Tensor, # values along the last dimension
@@ -125,6 +125,17 @@ CITE = [('Cho NH et al. (2022) OpenCell: Endogenous tagging for the cartography 
         ('Ronneberger O, Fischer P, Brox T (2015) U-Net: Convolutional networks for biomedical image segmentation. MICCAI', '10.1007/978-3-319-24574-4_28'),
         ('Isola P et al. (2017) Image-to-image translation with conditional adversarial networks (Pix2Pix). CVPR', '10.1109/CVPR.2017.632')]
 
+def package_cover(nuc:np.ndarray, # H×W test input
+                  out:np.ndarray, # P×H×W test output
+                  names:list, path:Path): # the proteins, and the PNG to write
+    "The package's cover (what bioimage.io shows): the test nucleus and up to three of its painted proteins, 2:1 or 1:1."
+    from matplotlib.figure import Figure
+    panels = [(nuc, 'nucleus (input)', 'gray')] + [(out[j], names[j], 'viridis') for j in range(min(3, len(names)))]
+    rows = 1 if len(panels) <= 2 else 2; fig = Figure(figsize=(4, 2 * rows), dpi=100)
+    for i, (im, t, cm) in enumerate(panels):
+        ax = fig.add_axes([(i % 2) / 2, (rows - 1 - i // 2) / rows, 0.5, 0.88 / rows]); ax.imshow(im, cmap=cm); ax.set_axis_off(); ax.set_title(t, fontsize=9)
+    fig.savefig(path, facecolor='white')
+
 def bioimage_model(ck:dict, # from `load_checkpoint`
                    names:list, # proteins, one output channel each
                    work:Path): # folder for the package's files
@@ -135,6 +146,7 @@ def bioimage_model(ck:dict, # from `load_checkpoint`
     x = torch.from_numpy(nuc)[None, None]
     with torch.no_grad(): y = net(x)
     np.save(work/'test_input.npy', x.numpy()); np.save(work/'test_output.npy', y.numpy())
+    package_cover(x[0, 0].numpy(), y[0].numpy(), names, work/'cover.png')
     (work/'README.md').write_text(model_card(ck, names))
     inp, out = _tensors(v, ck, names, work)
     return v.ModelDescr(name=f"protloc {ck['kind']} {Path(ck['path']).parent.name or 'model'}"[:128],
@@ -142,7 +154,7 @@ def bioimage_model(ck:dict, # from `load_checkpoint`
         authors=[v.Author(name='protloc developers')], license=v.LicenseId('Apache-2.0'),
         cite=[v.CiteEntry(text=t, doi=v.Doi(d)) for t, d in CITE if ck['kind'] == 'gan' or 'Pix2Pix' not in t],
         tags=['protein-localization', 'in-silico-labeling', 'fluorescence-light-microscopy', 'nuclei', '2d', 'pytorch', 'protloc'],
-        documentation=v.FileDescr(source=work/'README.md'), inputs=[inp], outputs=[out], weights=_weights(v, ck, net, x, work),
+        documentation=v.FileDescr(source=work/'README.md'), covers=[v.FileDescr(source=work/'cover.png')], inputs=[inp], outputs=[out], weights=_weights(v, ck, net, x, work),
         config=v.Config(protloc=dict(proteins=list(names), kind=ck['kind'], pixel_size_um=float(ck['pixel_size']), norm=ck['norm'], metrics=(ck.get('history') or [{}])[-1])))
 
 # %% ../nbs/03c_share.ipynb #e265e620
