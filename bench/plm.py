@@ -130,7 +130,7 @@ def interval(s:pd.DataFrame, col, n_boot=1000, seed=0) -> tuple:
 
 def summarize(scores):
     rows = []
-    for (model, kind), s in scores.groupby(['model', 'theta'], sort=False):
+    for (model, kind), s in scores.fillna({'theta': ''}).groupby(['model', 'theta'], sort=False):
         row = dict(model=model, theta=kind, seeds=s.seed.nunique(), images=len(s) // max(1, s.seed.nunique()))
         for c in ('fidelity', 'compartment_error', 'pcc_mean_of_samples'):
             row[c], row[f'{c}_lo'], row[f'{c}_hi'] = interval(s, c)
