@@ -22,7 +22,7 @@ from .metrics import predictive_std, sample_stats
 __all__ = ['tile_starts', 'blend_window', 'axis_tiles', 'forward_proteins', 'trim_heap', 'predict_fov', 'find_images',
            'predict_jobs', 'resample', 'paint', 'prediction_channels', 'write_prediction', 'nucleus_source',
            'zarr_prediction', 'fill_pyramid', 'paint_zarr', 'write_zarr', 'paint_file', 'synthetic_warning',
-           'predict_main', 'load_models', 'prediction_and_spread', 'paint_figure']
+           'painting_model', 'predict_main', 'load_models', 'prediction_and_spread', 'paint_figure']
 
 # %% ../nbs/03b_own_images.ipynb #d52eab1b
 def tile_starts(n:int, # image side, pixels
@@ -326,6 +326,14 @@ def synthetic_warning(ck:dict, # from `load_checkpoint`
             f"and {len(real)} of {len(paths)} image(s) are not synthetic (e.g. {real[0]}): its paintings are not evidence about real cells")
 
 # %% ../nbs/03b_own_images.ipynb #2a83e95e
+def painting_model(ck:dict, # from `load_checkpoint`
+                   fp32:bool=False # float32 throughout
+                  ) -> tuple: # (network, whether to autocast in bfloat16)
+    "The network as `protloc_predict` paints with it: on the default device, channels-last, bfloat16 where the CPU or GPU has it."
+    net = build_model(ck).to(default_device(), memory_format=torch.channels_last); dev = next(net.parameters()).device
+    return net, not fp32 and (torch.cuda.is_bf16_supported() if dev.type == 'cuda' else cpu_bf16())
+
+# %% ../nbs/03b_own_images.ipynb #72753640
 @cli
 def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression or GAN
                  img_dir:str, # image folder: every .tif/.tiff under it (recursive), or the images of --img_list
@@ -351,8 +359,7 @@ def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression o
     src, out = Path(img_dir), Path(out_dir)
     for rel, _ in jobs: check_fov(src/rel, (nucleus_channel,))   # every header first: a bad file stops the run before any write
     if w := synthetic_warning(ck, [src/rel for rel, _ in jobs]): print(f'protloc_predict: warning: {w}', file=sys.stderr)
-    net = build_model(ck).to(default_device(), memory_format=torch.channels_last); dev = next(net.parameters()).device
-    bf16 = not fp32 and (torch.cuda.is_bf16_supported() if dev.type == 'cuda' else cpu_bf16())
+    net, bf16 = painting_model(ck, fp32)
     done, t0 = 0, time.time()
     torch.manual_seed(seed)
     for rel, names in progress_bar(jobs):

@@ -4,26 +4,36 @@
 
 # %% ../nbs/03d_napari.ipynb #ad8b25ac
 from __future__ import annotations
-from .core import ProtlocError, cpu_bf16  # first: it quiets a torch import warning
-import csv, importlib.util, json
+from .core import ProtlocError  # first: it quiets a torch import warning
+import importlib.util, json
 from pathlib import Path
 import numpy as np, torch, tifffile
-from .checkpoint import build_model, load_checkpoint
-from .predict import paint, prediction_channels
-from .summary import unknown_protein
-from .embed import read_families
+from .checkpoint import load_checkpoint
+from .predict import paint, painting_model, prediction_channels
+from .summary import read_families, unknown_protein
 from .synth import FAMILIES, synth_fov, synth_protein_params
 from .data import PIXEL_SIZE_UM, pixel_size_um
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['COLORMAPS', 'NAPARI_MANIFEST', 'nucleus_plane', 'paint_layers', 'is_prediction', 'read_prediction',
-           'napari_get_reader', 'is_zarr_prediction', 'read_zarr_prediction', 'sample_field', 'PaintWidget',
-           'paint_widget', 'write_manifest']
+__all__ = ['COLORMAPS', 'NAPARI_MANIFEST', 'layer_colormaps', 'contrast', 'nucleus_plane', 'paint_layers', 'is_prediction',
+           'read_prediction', 'napari_get_reader', 'is_zarr_prediction', 'read_zarr_prediction', 'sample_field',
+           'PaintWidget', 'paint_widget', 'write_manifest']
 
 # %% ../nbs/03d_napari.ipynb #7310badb
 COLORMAPS = ('green', 'magenta', 'cyan', 'yellow', 'red', 'blue')
 
+def layer_colormaps(names:list) -> list:
+    "A colormap per layer name: a colour per protein, shared by its mean and samples, in the order they come; gray for a std."
+    protein = lambda n: n.rsplit(' ', 1)[0] if n.endswith((' mean', ' std')) or ' sample ' in n else n
+    cmap = {n: COLORMAPS[k % len(COLORMAPS)] for k, n in enumerate(dict.fromkeys(map(protein, names)))}
+    return ['gray' if n.endswith(' std') else cmap[protein(n)] for n in names]
+
+def contrast(a) -> tuple: # (0, the 99.9th percentile of `a`)
+    "A layer's contrast limits: from zero to the 99.9th percentile (a bright speck does not set them)."
+    return (0., max(float(np.percentile(a, 99.9)), 1e-6))
+
+# %% ../nbs/03d_napari.ipynb #2567227f
 def nucleus_plane(data, # a layer's data: H×W, or C×H×W with the nucleus in `channel`
                   channel:int=0, # the nucleus channel of a multichannel layer
                   name:str='layer') -> np.ndarray: # H×W float32
@@ -44,18 +54,16 @@ def paint_layers(net, ck:dict, # from `build_model`, and its checkpoint (`load_c
                  samples:int=1, # GAN draws: K > 1 adds a std layer beside the mean
                  seed:int=0, # each protein is drawn after `torch.manual_seed(seed)`: as `protloc_predict --as_protein NAME --seed S`
                  scale=(1., 1.), translate=(0., 0.), # the nucleus layer's grid: the painted layers land on it
-                 fp32:bool=False): # float32 throughout (default: bfloat16 where the CPU or GPU has it, as `protloc_predict`)
+                 bf16:bool=False): # bfloat16 autocast (`painting_model` says where `protloc_predict` uses it)
     "Yield, protein by protein, napari layer-data tuples `(data, meta, 'image')`: the painting (the mean with K > 1) and its std."
-    dev = next(net.parameters()).device
-    bf16 = not fp32 and (torch.cuda.is_bf16_supported() if dev.type == 'cuda' else cpu_bf16())
     for k, name in enumerate(names):
         torch.manual_seed(seed)
         p = paint(net, ck, nuc, [ck['proteins'][name]], pixel_size, samples, bf16=bf16)
         arr, labels = prediction_channels(p, [name], samples, fine=ck.get('fine_variance'))
         planes = [(arr, name)] if labels is None else [(arr[0], f'{name} mean'), (arr[1], f'{name} std')]
         yield [(a, dict(name=n, scale=tuple(scale), translate=tuple(translate), blending='additive',
-                        colormap=COLORMAPS[k % len(COLORMAPS)] if not n.endswith(' std') else 'gray',
-                        contrast_limits=(0., max(float(np.percentile(a, 99.9)), 1e-6)), metadata=dict(protloc=dict(protein=name, samples=samples))), 'image')
+                        colormap=COLORMAPS[k % len(COLORMAPS)] if not n.endswith(' std') else 'gray',   # protein k's colour, as `layer_colormaps`
+                        contrast_limits=contrast(a), metadata=dict(protloc=dict(protein=name, samples=samples))), 'image')
                for a, n in planes]
 
 # %% ../nbs/03d_napari.ipynb #13d72f00
@@ -74,10 +82,8 @@ def read_prediction(path) -> list: # napari layer-data tuples, one per channel
     px = pixel_size_um(p) or 1.
     planes = a.reshape(-1, *a.shape[-2:])
     names = labels if labels and len(labels) == len(planes) else [p.stem] if len(planes) == 1 else [f'{p.stem} {k}' for k in range(len(planes))]
-    protein = lambda n: n.rsplit(' ', 1)[0] if n.endswith((' mean', ' std')) or ' sample ' in n else n
-    cmap = {n: COLORMAPS[k % len(COLORMAPS)] for k, n in enumerate(dict.fromkeys(map(protein, names)))}
-    return [(x, dict(name=n, scale=(px, px), units=('um', 'um'), blending='additive', colormap='gray' if n.endswith(' std') else cmap[protein(n)]), 'image')
-            for x, n in zip(planes, names)]
+    return [(x, dict(name=n, scale=(px, px), units=('um', 'um'), blending='additive', colormap=cm), 'image')
+            for x, n, cm in zip(planes, names, layer_colormaps(names))]
 
 def napari_get_reader(path):
     "npe2 reader contribution: `protloc_predict`'s TIFFs and OME-Zarr folders, None for anything else (napari asks another reader)."
@@ -106,8 +112,7 @@ def read_zarr_prediction(path) -> list: # one napari layer-data tuple: every cha
     if len(names) != levels[0].shape[0] or not all(names): names = [f'{p.name.split(".")[0]} {k}' for k in range(levels[0].shape[0])]
     top = np.asarray(levels[-1][:])   # the coarsest level: small, enough for the contrast
     return [(levels if len(levels) > 1 else levels[0], dict(channel_axis=0, name=names, scale=tuple(scale), units=('um', 'um'), multiscale=len(levels) > 1,
-             blending='additive', contrast_limits=[(0., max(float(np.percentile(t, 99.9)), 1e-6)) for t in top],
-             colormap=['gray' if n.endswith(' std') else COLORMAPS[k % len(COLORMAPS)] for k, n in enumerate(names)]), 'image')]
+             blending='additive', contrast_limits=[contrast(t) for t in top], colormap=layer_colormaps(names)), 'image')]
 
 # %% ../nbs/03d_napari.ipynb #26bdd18d
 def sample_field(family:str='er', # the synthetic protein's family (`protloc.synth.FAMILIES`)
@@ -173,7 +178,7 @@ def _load(self:PaintWidget, path=None):
     "Load the checkpoint: its protein names feed the type-ahead; a bad file is one message."
     try: self.ck = load_checkpoint(self.checkpoint.value)
     except ProtlocError as e: self.ck = self.net = None; return self.say(str(e))
-    self.net = build_model(self.ck).to(memory_format=torch.channels_last)   # as protloc_predict runs it
+    self.net, self.bf16 = painting_model(self.ck)   # as protloc_predict paints
     self.proteins.native.setCompleter(_completer(sorted(self.ck['proteins'])))
     self.say(f"{self.ck['kind']} model, {len(self.ck['proteins'])} proteins, {self.ck['pixel_size']:g} µm per pixel")
 
@@ -221,7 +226,7 @@ def run(self:PaintWidget, _=None):
     from napari.qt.threading import create_worker
     try: nuc, names, px, layer = self.request()
     except ProtlocError as e: return self.say(str(e))
-    gen = paint_layers(self.net, self.ck, nuc, names, px, self.samples.value, self.seed.value, layer.scale[-2:], layer.translate[-2:])
+    gen = paint_layers(self.net, self.ck, nuc, names, px, self.samples.value, self.seed.value, layer.scale[-2:], layer.translate[-2:], self.bf16)
     self.progress.max, self.progress.value = len(names), 0
     self.worker = create_worker(lambda: (yield from gen), _start_thread=False)
     self.worker.yielded.connect(self.show_layers)
