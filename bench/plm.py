@@ -122,11 +122,8 @@ def score_seed(seed, samples):
 
 def interval(s:pd.DataFrame, col, n_boot=1000, seed=0) -> tuple:
     "Mean over seeds of the per-seed mean of `col`, with a 95 % bootstrap interval (images resampled within each seed)."
-    g = np.random.default_rng(seed); per = [v[col].dropna().to_numpy() for _, v in s.groupby('seed')]
-    per = [v for v in per if len(v)]
-    if not per: return np.nan, np.nan, np.nan
-    boots = np.mean([[g.choice(v, len(v)).mean() for v in per] for _ in range(n_boot)], 1)
-    return float(np.mean([v.mean() for v in per])), *map(float, np.percentile(boots, [2.5, 97.5]))
+    from protloc.metrics import seeds_bootstrap_ci
+    return seeds_bootstrap_ci([v[col].dropna().to_numpy() for _, v in s.groupby('seed')], n_boot, seed)
 
 def summarize(scores):
     rows = []
@@ -140,6 +137,7 @@ def summarize(scores):
 
 def paired(scores, a=THETAS[0], n_boot=2000, seed=0):
     "Per model, theta `a` minus each other theta on the same images: the mean over seeds and a 95 % paired bootstrap interval."
+    from protloc.metrics import seeds_bootstrap_ci
     rows, g = [], np.random.default_rng(seed)
     for model, s in scores[scores.theta.isin(THETAS)].groupby('model', sort=False):
         x = s[s.theta == a].set_index(['seed', 'path'])
@@ -148,9 +146,8 @@ def paired(scores, a=THETAS[0], n_boot=2000, seed=0):
             for c in ('fidelity', 'compartment_error', 'pcc_mean_of_samples'):
                 d = (x[c] - y[c]).dropna().reset_index(); per = [v[c].to_numpy() for _, v in d.groupby('seed')]
                 if not per: continue
-                boots = np.mean([[g.choice(v, len(v)).mean() for v in per] for _ in range(n_boot)], 1)
-                lo, hi = np.percentile(boots, [2.5, 97.5]); up = c != 'compartment_error'   # an error: lower is better
-                rows.append(dict(model=model, theta=a, versus=b, metric=c, difference=np.mean([v.mean() for v in per]), lo=lo, hi=hi,
+                diff, lo, hi = seeds_bootstrap_ci(per, n_boot, g); up = c != 'compartment_error'   # an error: lower is better
+                rows.append(dict(model=model, theta=a, versus=b, metric=c, difference=diff, lo=lo, hi=hi,
                                  verdict=('better' if up else 'worse') if lo > 0 else ('worse' if up else 'better') if hi < 0 else 'within noise'))
     return pd.DataFrame(rows)
 

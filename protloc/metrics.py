@@ -19,7 +19,7 @@ __all__ = ['METRICS', 'RINGS', 'pcc', 'ssim', 'hf_power', 'sharpness', 'batch_sh
            'sample_stats', 'uncertainty_spearman', 'fine_variance', 'predictive_std', 'gaussian_blur',
            'band_amplitudes', 'signed_distance', 'signal', 'loc_features', 'texture_features', 'nuclear_features',
            'LocClassifier', 'radial_profile', 'radial_distance', 'hallucination_ratio', 'stratified_spearman',
-           'interval_coverage', 'bootstrap_ci', 'painting_scores', 'uncertainty_scores']
+           'interval_coverage', 'bootstrap_ci', 'seeds_bootstrap_ci', 'painting_scores', 'uncertainty_scores']
 
 # %% ../nbs/01a_metrics.ipynb #5cb2a61f
 def pcc(pred, targ):
@@ -269,6 +269,15 @@ def bootstrap_ci(values, # one number per item (image), NaNs dropped
     means = np.random.default_rng(seed).choice(v, (n, len(v))).mean(1)
     a = (1 - level) / 2
     return float(v.mean()), float(np.quantile(means, a)), float(np.quantile(means, 1 - a))
+def seeds_bootstrap_ci(groups:list, # one array per seed: a number per item (image); empty arrays are dropped
+                       n:int=2000, rng=0 # resamples; a seed or a `np.random.Generator` (shared by several calls)
+                      ) -> tuple: # (mean over seeds of each seed's mean, low, high)
+    "The mean over seeds with a 95 % interval: each resample redraws every seed's items within that seed."
+    per = [np.asarray(g, np.float64) for g in groups if len(g)]
+    if not per: return (np.nan,) * 3
+    g = np.random.default_rng(rng)
+    boots = np.mean([[g.choice(v, len(v)).mean() for v in per] for _ in range(n)], 1)
+    return float(np.mean([v.mean() for v in per])), *map(float, np.percentile(boots, [2.5, 97.5]))
 
 # %% ../nbs/01a_metrics.ipynb #e6df366f
 def painting_scores(pred:np.ndarray, truth:np.ndarray, nuc:np.ndarray, # H×W each: painting, true protein image, nucleus
