@@ -204,7 +204,9 @@ def families_line(t:pd.DataFrame) -> str:
 
 def wall_text(setup:dict) -> str:
     "The run's wall time as the summary says it: a rescoring of models trained elsewhere says so."
-    if setup.get('wall_s') is None: return f"models trained by earlier runs, rescored in {setup.get('rescored_s', 0) / 60:.0f} minutes"
+    if setup.get('wall_s') is None:
+        train = sum(setup.get('train_s', {}).values()) / 60
+        return f"models trained by earlier runs ({train:.0f} minutes of training, {setup['jobs']} at a time), rescored in {setup.get('rescored_s', 0) / 60:.0f} minutes"
     return f"{setup['wall_s'] / 60:.0f} minutes on {setup['threads']} CPU cores"
 
 def summary_md(out:Path) -> str:
@@ -287,7 +289,7 @@ if __name__ == '__main__':
     ap.add_argument('--valid_pct', type=float, default=1 / 6); ap.add_argument('--test_pct', type=float, default=1 / 6)
     ap.add_argument('--heldout_pct', type=float, default=0., help='proteins held out of every training step (half valid, half test)')
     ap.add_argument('--data_seed', type=int, default=1, help="protloc_synth's seed: 1, images no earlier bench chose a default on (those used 0)")
-    ap.add_argument('--reg_epochs', type=int, default=20); ap.add_argument('--gan_epochs', type=int, default=24, help='12 before the levers showed 24 name more families')
+    ap.add_argument('--reg_epochs', type=int, default=20); ap.add_argument('--gan_epochs', type=int, default=48, help='12, then 24 before the levers (validation split) showed 24, then 48, name more families')
     ap.add_argument('--crop', type=int, default=64, help='training crops (the default: 128; 64 fits three seeds in an hour on two cores)')
     ap.add_argument('--wf', type=int, default=4, help='U-Net width factor (the default network: 5)')
     ap.add_argument('--samples', type=int, default=8); ap.add_argument('--threads', type=int, default=2); ap.add_argument('--jobs', type=int, default=2)
