@@ -218,7 +218,7 @@ def _fov2(prot:dict, size:int, seed:int, j:int, n_z:int) -> dict:
     counts = rng.poisson(out.clip(0) + 20) * 4 + 400                  # shot noise, EMCCD gain, camera offset
     return dict(g=g, truth=protein, image=counts.clip(0, 2 ** 15 - 1).astype(np.uint16))
 
-# %% ../nbs/00a_synth.ipynb #d23f8fc4
+# %% ../nbs/00a_synth.ipynb #edeaf414
 Z_STEP_UM = 0.5   # µm between slices, as OpenCell's datasets before PML0123: the PSF's σz (0.6 µm) spans 1.2 slices, so a
                   # maximum projection misses nothing, with 2.5× fewer slices (and seconds) than 0.2 µm steps would need
 Z0_UM = -0.5      # the stack starts half a micron under the coverslip (z = 0)
@@ -239,7 +239,7 @@ NUISANCE3D = dict(bg=0.6,            # the medium's background, relative to `nui
                   specks=0.7,        # debris, relative to `nuisance_fields`' (3-D nuclei project a little dimmer)
                   speck_z=(0.5, 4.)) # µm: debris lies near the coverslip, mitotic cells round up above it
 
-# %% ../nbs/00a_synth.ipynb #79985a51
+# %% ../nbs/00a_synth.ipynb #942da080
 def _dome(r, p:float):
     "Height profile of a superellipse: 1 at its centre (`r` = 0), 0 at its rim (`r` = 1); a larger `p` is boxier."
     return (1 - np.minimum(r, 1) ** p).clip(0) ** (1 / p)
@@ -273,7 +273,7 @@ def _occ(zz, lo, hi, h:float=Z_STEP_UM / 2):
     "Share of each slice [zz-h, zz+h] inside [lo, hi]: partial volumes, so thin layers do not band."
     return ((np.minimum(hi, zz + h) - np.maximum(lo, zz - h)) / (2 * h)).clip(0, 1)
 
-# %% ../nbs/00a_synth.ipynb #8de6c111
+# %% ../nbs/00a_synth.ipynb #3aeb6051
 def nucleus_volume(g:dict, # footprint from `synth_cells`
                    h:dict, # heights from `cell_heights`
                    rng:np.random.Generator): # random source
@@ -294,7 +294,7 @@ def nucleus_volume(g:dict, # footprint from `synth_cells`
     hoechst = occ_n * (level[g['nuc']] * (1 + 0.25 * chrom).clip(0)) * (1 - 0.65 * nl)
     return dict(occ_n=occ_n, occ_c=occ_c, nucleoli=nl.astype(np.float32), chrom=chrom, hoechst=hoechst.astype(np.float32))
 
-# %% ../nbs/00a_synth.ipynb #8e010b89
+# %% ../nbs/00a_synth.ipynb #229dd411
 def _deposit(shape3:tuple, z, y, x, w=1.) -> np.ndarray:
     "Point sources at (z µm, y px, x px) in a Z×H×W volume, each split linearly between its two nearest slices."
     f = (np.asarray(z) - Z0_UM) / Z_STEP_UM - 0.5
@@ -329,7 +329,7 @@ def _cyto_points(g:dict, h:dict, rng, n:float, weight:np.ndarray) -> tuple: # (z
     z = np.where(z > h['nb'][y, x], z + (h['nt'] - h['nb'])[y, x], z)   # skip the nucleus
     return z, y.astype(float), x.astype(float)
 
-# %% ../nbs/00a_synth.ipynb #ce4394cd
+# %% ../nbs/00a_synth.ipynb #f8241a40
 VOLUMES = {}   # family -> its 3-D pattern: f(g, h, v, prm, rng) -> (Z×H×W density, (σxy px, σz µm) of its objects)
 def _volume(family:str):
     "Register a function as `family`'s 3-D pattern."
@@ -366,7 +366,7 @@ def _nuclear_punctae(g, h, v, prm, rng):
 def _chromatin(g, h, v, prm, rng):
     return v['occ_n'] * (1 - 0.8 * v['nucleoli']) * (1 + 0.35 * v['chrom']).clip(0) ** prm['gamma'] + prm['bg'] * v['occ_n'], (0, 0)
 
-# %% ../nbs/00a_synth.ipynb #18800283
+# %% ../nbs/00a_synth.ipynb #dafd2373
 @_volume('cytoplasmic')
 def _cytoplasmic(g, h, v, prm, rng):
     return v['occ_c'] * (1 + prm['tex'] * _noise(g['nuc'].shape, 3, rng)).clip(0) + prm['nuc'] * v['occ_n'], (0, 0)
@@ -400,7 +400,7 @@ def _mitochondria(g, h, v, prm, rng):
     s = (prm['sigma'], 0.3)
     return _deposit(v['occ_n'].shape, z[i], y[i] + 1.5 * b * np.sin(t[i]), x[i] + 1.5 * b * np.cos(t[i]), _spot_norm(*s)), s
 
-# %% ../nbs/00a_synth.ipynb #18a68f0a
+# %% ../nbs/00a_synth.ipynb #616eb510
 @_volume('membrane')
 def _membrane(g, h, v, prm, rng):
     wz = 0.3   # µm: a horizontal sheet sampled every 0.5 µm needs some thickness; its weight keeps its amount of protein
@@ -430,7 +430,7 @@ def _cytoskeleton(g, h, v, prm, rng):
     zc = np.minimum(h['nuc_zc'][1:] + h['nuc_c'][1:] * _dome(rho0, TOP_P) + 0.3, h['nuc_zc'][1:] + h['nuc_c'][1:])
     return vol + _deposit(v['occ_n'].shape, zc, cy, cx, 2 * _spot_norm(1.2, 0.6)) + prm['bg'] * v['occ_c'], (0.3, 0.1)
 
-# %% ../nbs/00a_synth.ipynb #dc556a9c
+# %% ../nbs/00a_synth.ipynb #030b541c
 def protein_volume(g:dict, # footprint from `synth_cells`
                    h:dict, # heights from `cell_heights`
                    v:dict, # nucleus volumes from `nucleus_volume`
@@ -459,7 +459,7 @@ def camera(photons:np.ndarray, # expected photons per pixel (any shape)
     out = rng.standard_normal(e.shape, dtype=np.float32); out *= sd; out += e * CAMERA['gain']; out += CAMERA['offset']
     return np.rint(out.clip(0, 2 ** 16 - 1, out=out), out=out).astype(np.uint16)
 
-# %% ../nbs/00a_synth.ipynb #1a32db49
+# %% ../nbs/00a_synth.ipynb #4e03fc3e
 def _smooth_noise(size:int, scale:float, rng) -> np.ndarray:
     "Smooth size×size noise of unit standard deviation over ~`scale` px (blurred on a coarse grid: no creases)."
     n = _blur_coarse(rng.standard_normal((size, size), dtype=np.float32), scale)
@@ -482,7 +482,7 @@ def _fov3(prot:dict, size:int, seed:int, j:int, n_z:int) -> dict:
     stack = camera(np.stack([(hoechst + haze + bg) * illum + k['specks'] * specks * speck_z, (protein + af) * illum], 1), rng)
     return dict(g=g, h=h, truth=protein.max(0), image=stack if n_z else stack.max(0))
 
-# %% ../nbs/00a_synth.ipynb #0dd8bd63
+# %% ../nbs/00a_synth.ipynb #dd797ff2
 def synth_field(prot:dict, # from `synth_protein_params`
                 size:int=600, # image side, pixels (OpenCell's ROIs are 600)
                 seed:int=0, # data set seed
@@ -502,7 +502,7 @@ def synth_fov(prot:dict, # from `synth_protein_params`
     "One synthetic field of view of protein `prot`: uint16 [nucleus, protein] (CYX, or ZCYX when `n_z`)."
     return synth_field(prot, size, seed, j, n_z, dims)['image']
 
-# %% ../nbs/00a_synth.ipynb #6d244b76
+# %% ../nbs/00a_synth.ipynb #65328a15
 def show_cell3d(size:int=128, # field side, pixels
                 seed:int=0, # random seed of the field
                 path=None): # save the PNG here too (atomically)
