@@ -21,7 +21,7 @@ SCI = HERE/'.cache'/'science'   # bench/science.py's cache: the same set and sum
 def science_set(n_proteins, size):
     "(image folder, prep files) of bench/science.py's set of `n_proteins` x 4 fields of `size`² (written here if it is missing)."
     d = SCI/f'synth_{n_proteins}x4_{size}'
-    if not (d/EMBEDDINGS_CSV).exists(): write_synthetic(d, n_proteins, 4, size, workers=2)   # its last file: the set is whole
+    if not (d/EMBEDDINGS_CSV).exists(): write_synthetic(d, n_proteins, 4, size, workers=2, dims=2)   # its last file: the set is whole
     return d, prep(d, SCI/f'prep_{n_proteins}_{size}', theta_dim=32)
 
 class EpochClock(Callback):

@@ -11,7 +11,7 @@ def make_set(name, n_proteins, n_images, size, procs=2, cache=CACHE):
     from protloc.synth import write_synthetic, EMBEDDINGS_CSV
     out = Path(cache)/name
     if (out/EMBEDDINGS_CSV).exists(): return out, 0.   # `write_synthetic`'s last file: the set is whole
-    t = time.time(); write_synthetic(out, n_proteins, n_images, size, workers=procs)
+    t = time.time(); write_synthetic(out, n_proteins, n_images, size, workers=procs, dims=2)
     return out, time.time() - t
 
 def linked_set(name, pool_dir, n_proteins, n_images):

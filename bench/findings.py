@@ -34,7 +34,7 @@ def make_data(a, cache):
     if (d/'opencell-localization-annotations.csv').is_file(): return d
     if a.generator == 'othergen':
         sh([sys.executable, HERE/'othergen.py', d, '--proteins', a.proteins, '--fovs', a.images, '--size', a.size, '--seed', a.data_seed], cache/'data.log')
-    else: sh(['protloc_synth', d, '--proteins', a.proteins, '--images', a.images, '--size', a.size, '--seed', a.data_seed], cache/'data.log')
+    else: sh(['protloc_synth', d, '--proteins', a.proteins, '--images', a.images, '--size', a.size, '--seed', a.data_seed, '--dims', 2], cache/'data.log')
     return d
 
 def seed_dir(cache, seed): return cache/f'seed{seed}'

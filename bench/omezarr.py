@@ -42,7 +42,7 @@ def main():
     ap.add_argument('--out', default=str(Path(__file__).parent/'omezarr'/'omezarr.csv')); a = ap.parse_args()
     from protloc.synth import synth_fov, synth_protein_params
     tmp = Path(tempfile.mkdtemp()); ck = tmp/'small.pth'; small_checkpoint(ck)
-    field = synth_fov(synth_protein_params(1), size=1024)[0]   # one nucleus field, repeated
+    field = synth_fov(synth_protein_params(1), size=1024, dims=2)[0]   # one nucleus field, repeated
     rows = []
     for side in a.sizes:
         d = tmp/f'in{side}'; d.mkdir(); mosaic(d/'mosaic.tif', side, field)

@@ -35,7 +35,7 @@ def setup(seed):
     from protloc.synth import write_synthetic
     from protloc.summary import prep
     d = CACHE/f'seed{seed}'
-    prots = write_synthetic(d/'synth', N_PROTEINS, N_IMAGES, SIZE, seed) if not (d/'synth'/'embeddings.csv').is_file() else None
+    prots = write_synthetic(d/'synth', N_PROTEINS, N_IMAGES, SIZE, seed, dims=2) if not (d/'synth'/'embeddings.csv').is_file() else None
     from protloc.synth import synth_protein_params
     prots = prots or [synth_protein_params(i, seed) for i in range(N_PROTEINS)]
     fam = {p['gene']: p['family'] for p in prots}

@@ -65,7 +65,7 @@ def locality(threads, far_px=60, size=512, n_fields=4, fig=None, ckpt=None):
     from protloc.metrics import nucleus_share
     tmp = Path(tempfile.mkdtemp())
     if ckpt is None:   # no trained checkpoint given: a small one, trained here on the synthetic default
-        write_synthetic(tmp/'s', n_proteins=10, n_images=6, size=256, seed=0)
+        write_synthetic(tmp/'s', n_proteins=10, n_images=6, size=256, seed=0, dims=2)
         f = prep(tmp/'s', tmp/'p', theta_dim=8)
         r = run_cli('protloc_train', '--num_threads', threads, '--protein_list', f['protein_list'], '--img_dir', tmp/'s', '--img_list', f['img_list'],
                     '--out_dir', tmp/'run', '--epochs', 8, '--bs', 8, '--size', 128, '--depth', 4, '--wf', 4, timeout=3600)
@@ -76,14 +76,14 @@ def locality(threads, far_px=60, size=512, n_fields=4, fig=None, ckpt=None):
         from protloc.data import write_tiff
         from protloc.predict import paint_figure
         fs = [tmp/'own'/f'field{j}.tif' for j in (0, 1)]
-        for j, f_ in enumerate(fs): write_tiff(f_, synth_fov(prots['cytoplasmic'], 384, 0, 200 + 7 * j)[:1])
+        for j, f_ in enumerate(fs): write_tiff(f_, synth_fov(prots['cytoplasmic'], 384, 0, 200 + 7 * j, dims=2)[:1])
         fams = ['nucleoplasm', 'nucleolus_gc', 'cytoplasmic', 'mitochondria', 'membrane']
         paint_figure(net, ck, fs, [prots[k]['gene'] for k in fams], path=fig)
     out = {}
     for fam, where in (('cytoplasmic', 'far'), ('nucleoplasm', 'in')):
         p, sh = prots[fam], []
         for j in range(100, 100 + n_fields):   # fields never trained on
-            img = synth_fov(p, size, 0, j)
+            img = synth_fov(p, size, 0, j, dims=2)
             g = synth_cells(size, np.random.default_rng([0, int(p['ensg'][4:]), j, 2]))   # the same geometry synth_fov drew
             m = g['d_out'] > far_px if where == 'far' else g['nuc'] > 0
             pred = predict_fov(net, img[0], ck['proteins'][p['gene']], ck['norm'])

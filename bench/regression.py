@@ -28,7 +28,7 @@ ROWS = {**{label: label for _, label in RUNS.values()},   # `eval_models`' model
 def synth_set(a):
     "(image folder, prep files) of this bench's synthetic set: `write_synthetic`'s (seed 0), written once under `a.cache`."
     cache = Path(a.cache); d = cache/f'reg_{a.proteins}x{a.images}_{a.size}'
-    if not (d/EMBEDDINGS_CSV).exists(): write_synthetic(d, a.proteins, a.images, a.size, workers=2)   # its last file: the set is whole
+    if not (d/EMBEDDINGS_CSV).exists(): write_synthetic(d, a.proteins, a.images, a.size, workers=2, dims=2)   # its last file: the set is whole
     return d, prep(d, cache/f'reg_prep_{a.proteins}', theta_dim=32)
 
 def fit_regression(d, files:dict, out, cond:str|None, a) -> float:

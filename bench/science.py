@@ -67,7 +67,7 @@ def data(run, n_proteins, size):
             subprocess.run([sys.executable, str(HERE/'othergen.py'), str(d), '--proteins', str(n_proteins), '--fovs', '4', '--size', str(size)], check=True)
         return d, prep(d, run.cache/f'prep_othergen_{n_proteins}_{size}', theta_dim=32)
     d = run.cache/f'synth_{n_proteins}x4_{size}'
-    if not (d/EMBEDDINGS_CSV).exists(): write_synthetic(d, n_proteins, 4, size, workers=2)   # its last file: the set is whole
+    if not (d/EMBEDDINGS_CSV).exists(): write_synthetic(d, n_proteins, 4, size, workers=2, dims=2)   # its last file: the set is whole
     return d, prep(d, run.cache/f'prep_{n_proteins}_{size}', theta_dim=32)
 
 def child_argv(a):

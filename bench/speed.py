@@ -34,7 +34,7 @@ CACHE = HERE/'.cache'   # the synthetic sets, shared with the other benches by n
 def synth_set(name, n_proteins, n_images, size):
     "`write_synthetic`'s set (seed 0) in CACHE/`name`, written once, two processes at once."
     d = CACHE/name
-    if not (d/EMBEDDINGS_CSV).exists(): write_synthetic(d, n_proteins, n_images, size, workers=2)   # its last file: the set is whole
+    if not (d/EMBEDDINGS_CSV).exists(): write_synthetic(d, n_proteins, n_images, size, workers=2, dims=2)   # its last file: the set is whole
     return d
 
 class TrainTimer(Callback):

@@ -16,7 +16,7 @@ def data_set(gen, seed, tmp):
     from protloc.summary import prep
     from protloc.synth import write_synthetic
     d = tmp/f'{gen}_{seed}'
-    if gen == 'protloc': write_synthetic(d, n_proteins=30, n_images=4, size=128, seed=seed)
+    if gen == 'protloc': write_synthetic(d, n_proteins=30, n_images=4, size=128, seed=seed, dims=2)
     else: subprocess.run([sys.executable, str(HERE/'othergen.py'), str(d), '--proteins', '30', '--fovs', '4', '--size', '128',
                           '--seed', str(seed)], check=True, capture_output=True)
     return d, prep(d, tmp/f'prep_{gen}_{seed}', theta_dim=16)

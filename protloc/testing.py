@@ -43,15 +43,16 @@ def check_fails(name:str, # console script
     return err
 
 # %% ../nbs/97_testing.ipynb #40dba717
-def small_set(n_proteins:int=10, # synthetic proteins (the 10 families, cycled)
+def small_set(n_proteins:int=10, # synthetic proteins (the data set's families, cycled)
               n_images:int=4, # fields of view per protein
               size:int=96, # image side
               seed:int=0, # data set seed
               theta_dim:int=8, # random theta length
+              dims:int=3, # `write_synthetic`'s generator: 3 (the default) or 2 (flat)
               **prep_kwargs) -> dict: # to `prep` (families, split_by, ...)
     "A synthetic OpenCell set in a new temporary folder and its summary files: `prep`'s paths plus `tmp` and `img_dir`."
     tmp = Path(tempfile.mkdtemp())
-    write_synthetic(tmp/'synth', n_proteins=n_proteins, n_images=n_images, size=size, seed=seed)
+    write_synthetic(tmp/'synth', n_proteins=n_proteins, n_images=n_images, size=size, seed=seed, dims=dims)
     return dict(tmp=tmp, img_dir=tmp/'synth', **prep(tmp/'synth', tmp/'prep', theta_dim=theta_dim, **prep_kwargs))
 
 def small_dls(files:dict, # from `small_set` (or `prep`, with `img_dir`)

@@ -11,7 +11,7 @@ import numpy as np, torch, tifffile
 from .checkpoint import load_checkpoint
 from .predict import paint, painting_model, prediction_channels
 from .summary import read_families, unknown_protein
-from .synth import FAMILIES, synth_fov, synth_protein_params
+from .synth import FAMILIES_3D, synth_fov, synth_protein_params
 from .data import PIXEL_SIZE_UM, pixel_size_um
 from fastcore.basics import patch
 
@@ -115,11 +115,11 @@ def read_zarr_prediction(path) -> list: # one napari layer-data tuple: every cha
              blending='additive', contrast_limits=[contrast(t) for t in top], colormap=layer_colormaps(names)), 'image')]
 
 # %% ../nbs/03d_napari.ipynb #26bdd18d
-def sample_field(family:str='er', # the synthetic protein's family (`protloc.synth.FAMILIES`)
+def sample_field(family:str='er', # the synthetic protein's family (`protloc.synth.FAMILIES_3D`)
                  size:int=256, seed:int=0) -> list: # napari layer-data tuples: nucleus, true protein
     "npe2 sample data: a synthetic OpenCell field of view, its nucleus and its protein as layers at OpenCell's pixel size."
-    i = next(i for i in range(10 * len(FAMILIES)) if synth_protein_params(i, seed)['family'] == family)
-    prot = synth_protein_params(i, seed)
+    i = next(i for i in range(10 * len(FAMILIES_3D)) if synth_protein_params(i, seed, FAMILIES_3D)['family'] == family)
+    prot = synth_protein_params(i, seed, FAMILIES_3D)   # the default (3-D) generator's proteins
     nuc, pro = synth_fov(prot, size=size, seed=seed).astype(np.float32)
     px = (PIXEL_SIZE_UM, PIXEL_SIZE_UM)
     return [(nuc, dict(name='nucleus', scale=px, colormap='gray'), 'image'),
