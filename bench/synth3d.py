@@ -8,19 +8,13 @@ hoechst.csv and cost.csv, which nbs/00a_synth.ipynb renders."""
 import argparse, time
 from pathlib import Path
 import numpy as np, pandas as pd
+from protloc.metrics import bootstrap_ci as boot_ci   # the mean and its 95 % bootstrap interval over fields
 
 OUT = Path(__file__).parent/'synth3d'
 REAL_SHARE = dict(golgi='~0.5', nucleolus_gc='0.9–1.0', nucleoplasm='~0.75', er='a visible share',
                   mitochondria='a visible share', cytoskeleton='a visible share')   # OPENCELL.md, measured on OpenCell
 REAL_HOECHST = dict(bg_median=(0.016, 0.27), bg_p90=(0.03, 0.45), speck_ratio=(1.6, 8.7), coverage=(0.02, 0.5),
                     floor=(250, 300), nucleus_p99=(5000, 10000), max=(0, 47000))      # OPENCELL.md, 23 real fields
-
-def boot_ci(x, n=2000, seed=0) -> tuple:
-    "Mean of `x` and its 95 % bootstrap interval."
-    x = np.asarray(x, float); x = x[np.isfinite(x)]
-    if len(x) == 0: return np.nan, np.nan, np.nan
-    m = np.random.default_rng(seed).choice(x, (n, len(x))).mean(1)
-    return x.mean(), *np.percentile(m, [2.5, 97.5])
 
 def share(img, mask) -> float:
     "CELL-E 2's nucleus proportion of the non-negative `img`."
