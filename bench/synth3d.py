@@ -9,16 +9,13 @@ import argparse, time
 from pathlib import Path
 import numpy as np, pandas as pd
 from protloc.metrics import bootstrap_ci as boot_ci   # the mean and its 95 % bootstrap interval over fields
+from protloc.metrics import nucleus_share as share     # CELL-E 2's nucleus proportion
 
 OUT = Path(__file__).parent/'synth3d'
 REAL_SHARE = dict(golgi='~0.5', nucleolus_gc='0.9–1.0', nucleoplasm='~0.75', er='a visible share',
                   mitochondria='a visible share', cytoskeleton='a visible share')   # OPENCELL.md, measured on OpenCell
 REAL_HOECHST = dict(bg_median=(0.016, 0.27), bg_p90=(0.03, 0.45), speck_ratio=(1.6, 8.7), coverage=(0.02, 0.5),
                     floor=(250, 300), nucleus_p99=(5000, 10000), max=(0, 47000))      # OPENCELL.md, 23 real fields
-
-def share(img, mask) -> float:
-    "CELL-E 2's nucleus proportion of the non-negative `img`."
-    p = np.clip(img, 0, None); return float((p * mask).sum() / max(p.sum(), 1e-12))
 
 def contrast(img, g) -> tuple: # (nuclei / ring, empty background / ring)
     "Density contrast of `img` around the nuclei of footprint `g`: mean in nuclei and in empty background over a 20-px ring."
