@@ -189,15 +189,19 @@ def add_nuisances(maps:np.ndarray, # 2×H×W noise-free photon maps: [nucleus, p
     return np.stack([(hoechst + haze + bg) * illum + specks, (protein + af) * illum]).astype(np.float32)
 
 # %% ../nbs/00a_synth.ipynb #627310de
+def _around_nucleus(g:dict, ks, rho, phi) -> tuple: # (ys, xs)
+    "In-plane points at normalized radius `rho` and angle `phi` of nuclei `ks` (1: on the rim)."
+    (cy, cx), (a, b), t = g['centers'][ks].T, g['axes'][ks].T, g['angles'][ks]
+    u, v = rho * a * np.cos(phi), rho * b * np.sin(phi)
+    return cy + u * np.sin(t) + v * np.cos(t), cx + u * np.cos(t) - v * np.sin(t)
+
 def _nucleolus_sites(g:dict, rng:np.random.Generator) -> tuple: # (ys, xs, nucleus index from 0)
     "1-3 nucleoli inside each nucleus of geometry `g`, within half its radius."
-    ys, xs, ks = [], [], []
-    for k, ((cy, cx), (a, b), t) in enumerate(zip(g['centers'], g['axes'], g['angles'])):
-        for _ in range(rng.integers(1, 4)):
-            r, phi = 0.5 * np.sqrt(rng.uniform()), rng.uniform(0, 2 * np.pi)
-            u, v = r * a * np.cos(phi), r * b * np.sin(phi)
-            ys.append(cy + u * np.sin(t) + v * np.cos(t)); xs.append(cx + u * np.cos(t) - v * np.sin(t)); ks.append(k)
-    return np.array(ys), np.array(xs), np.array(ks, int)
+    ks, rs, phis = [], [], []
+    for k in range(len(g['centers'])):
+        for _ in range(rng.integers(1, 4)): ks.append(k); rs.append(0.5 * np.sqrt(rng.uniform())); phis.append(rng.uniform(0, 2 * np.pi))
+    ks = np.array(ks, int)
+    return *_around_nucleus(g, ks, np.array(rs), np.array(phis)), ks
 
 def _fov2(prot:dict, size:int, seed:int, j:int, n_z:int) -> dict:
     "The 2-D generator (see `synth_field`): patterns drawn flat, PSF blur, an EMCCD-like camera; `n_z` slices by defocus."
@@ -312,12 +316,6 @@ def _spot_norm(sxy:float, sz_um:float) -> float:
 def _per_cell(g:dict, n:float, rng) -> np.ndarray:
     "The nucleus (from 0) of each of ~`n` objects per cell."
     return np.repeat(np.arange(len(g['centers'])), rng.poisson(n, len(g['centers'])))
-
-def _around_nucleus(g:dict, ks, rho, phi) -> tuple: # (ys, xs)
-    "In-plane points at normalized radius `rho` and angle `phi` of nuclei `ks` (1: on the rim)."
-    (cy, cx), (a, b), t = g['centers'][ks].T, g['axes'][ks].T, g['angles'][ks]
-    u, v = rho * a * np.cos(phi), rho * b * np.sin(phi)
-    return cy + u * np.sin(t) + v * np.cos(t), cx + u * np.cos(t) - v * np.sin(t)
 
 def _cyto_points(g:dict, h:dict, rng, n:float, weight:np.ndarray) -> tuple: # (z µm, y, x)
     "~`n` points per cell, uniform in the cytoplasm's volume (over and under nuclei too), weighted by H×W `weight`."
