@@ -79,8 +79,9 @@ class Pix2PixLoss(nn.Module):
     def __init__(self, lambda_l1:float=100., # weight of the L1 term
                  l1_blur:float=2., # σ in px of the blur before L1 (0: Pix2Pix's pixel L1): L1 keeps the amount and the place
                  texture_weight:float=TEXTURE_WEIGHT, # weight of the texture term (0: none, as Pix2Pix)
-                 gan_mode:str='vanilla'): # 'vanilla' (BCE) or 'lsgan'
-        super().__init__(); store_attr('lambda_l1,l1_blur,texture_weight'); self.gan = PatchGANLoss(gan_mode)
+                 gan_mode:str='vanilla', # 'vanilla' (BCE) or 'lsgan'
+                 mode_seeking:float=0.): # weight of the mode-seeking term (MSGAN): 1 / mean |draw − another draw|
+        super().__init__(); store_attr('lambda_l1,l1_blur,texture_weight,mode_seeking'); self.gan = PatchGANLoss(gan_mode)
     def l1(self, out, target):
         "L1 between `out` and `target`, both blurred by `l1_blur` px (in float32) when it is set."
         if not self.l1_blur: return F.l1_loss(out, target)
@@ -89,11 +90,14 @@ class Pix2PixLoss(nn.Module):
         "L1 between the `band_amplitudes` of `fake` and `real`, each band's energy pooled over `TEXTURE_SPREAD` px (float32, no autocast)."
         with torch.autocast(fake.device.type, enabled=False):
             return F.l1_loss(*(band_amplitudes(a, (TEXTURE_SPREAD,) * 2, eps=1e-6) for a in (fake, real)))
-    def parts(self, fake_logits, fake, target, mean=None) -> dict:
-        "The generator's three terms, unweighted: `gan` (the critic's logits on `fake` against 'real'), `l1` (of `mean`, default `fake`) and `texture`."
-        return dict(gan=self.gan(fake_logits, True), l1=self.l1(fake if mean is None else mean, target),
-                    texture=self.texture(fake, target) if self.texture_weight else 0.)
-    def combine(self, p:dict): return self.lambda_l1 * p['l1'] + self.texture_weight * p['texture'] + p['gan']
+    def parts(self, fake_logits, fake, target, mean=None, other=None) -> dict:
+        "The generator's terms, unweighted: `gan` (the critic's logits on `fake` against 'real'), `l1` (of `mean`, default `fake`), `texture`, and `seek` when `other` (a second draw) is given."
+        p = dict(gan=self.gan(fake_logits, True), l1=self.l1(fake if mean is None else mean, target),
+                 texture=self.texture(fake, target) if self.texture_weight else 0.)
+        if other is not None and self.mode_seeking: p['seek'] = 1 / ((fake.float() - other.float()).abs().mean() + 1e-5)
+        return p
+    def combine(self, p:dict):
+        return self.lambda_l1 * p['l1'] + self.texture_weight * p['texture'] + p['gan'] + self.mode_seeking * p.get('seek', 0.)
     def forward(self, fake_logits, fake, target, mean=None):
         "The generator's loss for drawing `fake` (noise-free: `mean`) where `target` is true; `fake_logits` are the critic's on it."
         return self.combine(self.parts(fake_logits, fake, target, mean))
@@ -119,7 +123,8 @@ class Pix2PixTrainer(Callback):
     name = property(lambda self: 'pix2pix')   # reachable as `learn.pix2pix`
     def __init__(self, critic:PatchDiscriminator, # the second player
                  gan_loss:Pix2PixLoss, # both players' losses
-                 d_opt_state:dict|None=None): # the critic optimizer's state, when resuming
+                 d_opt_state:dict|None=None, # the critic optimizer's state, when resuming
+                 draws:int=1): # draws of each crop per step: L1 compares their mean, the critic and the texture term the first
         store_attr(); self.d_opt = self.loss_D = self.loss_G = None
     def before_fit(self):
         self.critic.to(self.dls.device)
@@ -156,7 +161,10 @@ def after_loss(self:Pix2PixTrainer):
     self.d_opt.step(); self.critic.requires_grad_(False)
     x, pid = self.xb
     noise = bare_model(self.model).unet.noise   # with per-pixel noise, L1 pulls the mean and the critic judges the sample
-    p = self.gan_loss.parts(self.judge(x, self.pred, pid), self.pred, self.yb[0], None if noise is None else noise.mean)
+    mean = None if noise is None else noise.mean
+    more = [self.model(*self.xb) for _ in range(self.draws - 1)]   # other dropout masks: other draws of the same crops
+    if more: mean = torch.stack([self.pred, *more]).mean(0)   # moment reconstruction: the draws' mean must match the truth, not each draw
+    p = self.gan_loss.parts(self.judge(x, self.pred, pid), self.pred, self.yb[0], mean, more[0] if more else None)
     self.learn.loss_grad = self.gan_loss.combine(p)
     self.loss_G = p['gan'].detach()
 
@@ -269,7 +277,7 @@ def gan_players(dls:ProteinDataLoaders, # the training data
     if theta.shape[0] != len(dls.proteins): raise ProtlocError(f'theta has {theta.shape[0]} rows for {len(dls.proteins)} proteins')
     fine = fit_fine_variance(dls.train_ds)   # kept in the checkpoint for the uncertainty map
     gen = pix2pix_generator(theta, s.cond, s.finetune_theta, s.dropout, s.noise, s.raw_theta, depth=s.depth, wf=s.wf, up_mode=s.up_mode,
-                            dropout_levels=s.dropout_levels)
+                            dropout_levels=s.dropout_levels, z_dim=s.z_dim)
     return gen, PatchDiscriminator(theta.shape[1], ndf=s.ndf, n_layers=s.n_layers), fine
 
 # %% ../nbs/05_pix2pix.ipynb #085a4863
@@ -282,7 +290,8 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
     "A fastai `Learner` training the Pix2Pix generator, with the critic in its `Pix2PixTrainer`; L1, PCC, SSIM, one sample's PCC and sharpness, both players' losses logged."
     s = learner_settings(settings, resume, True, **kwargs); s.check_model()
     gen, critic, fine = gan_players(dls, theta, s, resume)
-    p2p = Pix2PixTrainer(critic, Pix2PixLoss(s.lambda_l1, s.l1_blur, s.texture_weight, s.gan_mode), resume and resume['d_opt'])
+    p2p = Pix2PixTrainer(critic, Pix2PixLoss(s.lambda_l1, s.l1_blur, s.texture_weight, s.gan_mode, s.mode_seeking), resume and resume['d_opt'],
+                         s.draws)
     hist, draw = LossHistory(resume), SampleDraw()
     cbs = [p2p, CriticAverage(), DivergenceGuard(), hist, draw]
     if out_dir is not None and rank_distrib() == 0:   # one process writes the files

@@ -9,7 +9,8 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch, store_attr
 
 # %% auto #0
-__all__ = ['ConvBlock', 'UpBlock', 'FiLM', 'PixelNoise', 'sampling', 'CondUNet', 'pad_to', 'ProteinUNet', 'shape_trace']
+__all__ = ['ConvBlock', 'UpBlock', 'FiLM', 'PixelNoise', 'LatentNoise', 'sampling', 'CondUNet', 'pad_to', 'ProteinUNet',
+           'shape_trace']
 
 # %% ../nbs/02_unet.ipynb #1ddc8b87
 class ConvBlock(nn.Module):
@@ -55,13 +56,20 @@ class PixelNoise(nn.Module):
         self.mean = mean
         return mean + F.softplus(s) * torch.randn_like(mean) if self.training else mean
 
+class LatentNoise(nn.Module):
+    "Append `z_dim` channels of N(0, 1) noise to the bottleneck while training or sampling (zeros otherwise): a latent a GAN can draw a layout from."
+    def __init__(self, z_dim:int): super().__init__(); self.z_dim = z_dim
+    def forward(self, h):
+        z = h.new_empty(h.shape[0], self.z_dim, *h.shape[-2:])
+        return torch.cat([h, z.normal_() if self.training else z.zero_()], 1)
+
 def sampling(model:nn.Module, # a generator (or any network)
              on:bool=True # False: plain eval mode
             ) -> nn.Module:
     "Eval mode, with dropout and `PixelNoise` left on when `on`: each forward pass is one draw, as Pix2Pix paints."
     model.eval()
     for m in model.modules():
-        if on and isinstance(m, (nn.Dropout, PixelNoise)): m.train()
+        if on and isinstance(m, (nn.Dropout, PixelNoise, LatentNoise)): m.train()
     return model
 
 # %% ../nbs/02_unet.ipynb #39eb6ce9
@@ -81,7 +89,8 @@ class CondUNet(nn.Module):
                  dropout_levels:int=3, # how many decoder levels, innermost first, get the dropout
                  film_levels:int|None=None, # cond 'film': FiLM after the last `film_levels` of the `depth` decoder stages (None: all)
                  out_act:str|None=None, # None (linear) or 'sigmoid'
-                 noise:bool=False): # one more output channel: the scale of per-pixel noise added when sampling (`PixelNoise`)
+                 noise:bool=False, # one more output channel: the scale of per-pixel noise added when sampling (`PixelNoise`)
+                 z_dim:int=0): # noise channels appended to the bottleneck when sampling (`LatentNoise`; 0: none)
         super().__init__()
         store_attr('depth,padding,cond_dim,out_act')
         self.cond = cond if cond_dim else None
@@ -90,7 +99,7 @@ class CondUNet(nn.Module):
         ni = in_channels + (cond_dim if self.cond == 'input' else 0)
         self.down = nn.ModuleList()
         for i, nf in enumerate(ch):
-            extra = cond_dim if (self.cond == 'bottleneck' and i == depth - 1) else 0
+            extra = (cond_dim if self.cond == 'bottleneck' else 0) + z_dim if i == depth - 1 else 0
             self.down.append(ConvBlock(ni + extra, nf, padding, batch_norm))
             ni = nf
         self.up = nn.ModuleList([UpBlock(ch[i + 1], ch[i], up_mode, padding, batch_norm, dropout if i >= depth - 1 - dropout_levels else 0.)
@@ -103,6 +112,7 @@ class CondUNet(nn.Module):
         self.film_step = next((i for i, (k, _) in enumerate(self.steps) if k == 'film'), len(self.steps))   # steps before it share theta-free
         self.last = nn.Conv2d(ch[0], out_channels + noise, 1)
         self.noise = PixelNoise() if noise else None
+        self.latent = LatentNoise(z_dim) if z_dim else None
 
 
 # %% ../nbs/02_unet.ipynb #ae1193d5
@@ -126,6 +136,7 @@ def encode(self:CondUNet, x, c=None, # padded image, condition vectors
     for i in range(len(skips), self.depth if stop is None else stop):
         h = x if i == 0 else F.max_pool2d(skips[-1], 2)
         if (self.cond == 'input' and i == 0) or (self.cond == 'bottleneck' and i == self.depth - 1): h = _with_theta(h, c)
+        if i == self.depth - 1 and self.latent is not None: h = self.latent(h)
         skips.append(self.down[i](h))
     return skips
 
