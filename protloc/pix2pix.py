@@ -80,8 +80,9 @@ class Pix2PixLoss(nn.Module):
                  l1_blur:float=2., # σ in px of the blur before L1 (0: Pix2Pix's pixel L1): L1 keeps the amount and the place
                  texture_weight:float=TEXTURE_WEIGHT, # weight of the texture term (0: none, as Pix2Pix)
                  gan_mode:str='vanilla', # 'vanilla' (BCE) or 'lsgan'
-                 mode_seeking:float=0.): # weight of the mode-seeking term (MSGAN): 1 / mean |draw − another draw|
-        super().__init__(); store_attr('lambda_l1,l1_blur,texture_weight,mode_seeking'); self.gan = PatchGANLoss(gan_mode)
+                 mode_seeking:float=0., # weight of the mode-seeking term (MSGAN): 1 / mean |draw − another draw|
+                 hist_weight:float=0.): # weight of the histogram term: L1 of the draw's and the truth's sorted pixels, per crop
+        super().__init__(); store_attr('lambda_l1,l1_blur,texture_weight,mode_seeking,hist_weight'); self.gan = PatchGANLoss(gan_mode)
     def l1(self, out, target):
         "L1 between `out` and `target`, both blurred by `l1_blur` px (in float32) when it is set."
         if not self.l1_blur: return F.l1_loss(out, target)
@@ -95,9 +96,14 @@ class Pix2PixLoss(nn.Module):
         p = dict(gan=self.gan(fake_logits, True), l1=self.l1(fake if mean is None else mean, target),
                  texture=self.texture(fake, target) if self.texture_weight else 0.)
         if other is not None and self.mode_seeking: p['seek'] = 1 / ((fake.float() - other.float()).abs().mean() + 1e-5)
+        if self.hist_weight: p['hist'] = self.hist(fake, target)
         return p
+    def hist(self, fake, real):
+        "1-D Wasserstein distance between each crop's pixel intensities in `fake` and in `real`: L1 of their sorted values, wherever the pixels sit."
+        return F.l1_loss(*(a.float().flatten(1).sort(1).values for a in (fake, real)))
     def combine(self, p:dict):
-        return self.lambda_l1 * p['l1'] + self.texture_weight * p['texture'] + p['gan'] + self.mode_seeking * p.get('seek', 0.)
+        return (self.lambda_l1 * p['l1'] + self.texture_weight * p['texture'] + p['gan'] + self.mode_seeking * p.get('seek', 0.)
+                + self.hist_weight * p.get('hist', 0.))
     def forward(self, fake_logits, fake, target, mean=None):
         "The generator's loss for drawing `fake` (noise-free: `mean`) where `target` is true; `fake_logits` are the critic's on it."
         return self.combine(self.parts(fake_logits, fake, target, mean))
@@ -290,7 +296,7 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
     "A fastai `Learner` training the Pix2Pix generator, with the critic in its `Pix2PixTrainer`; L1, PCC, SSIM, one sample's PCC and sharpness, both players' losses logged."
     s = learner_settings(settings, resume, True, **kwargs); s.check_model()
     gen, critic, fine = gan_players(dls, theta, s, resume)
-    p2p = Pix2PixTrainer(critic, Pix2PixLoss(s.lambda_l1, s.l1_blur, s.texture_weight, s.gan_mode, s.mode_seeking), resume and resume['d_opt'],
+    p2p = Pix2PixTrainer(critic, Pix2PixLoss(s.lambda_l1, s.l1_blur, s.texture_weight, s.gan_mode, s.mode_seeking, s.hist_weight), resume and resume['d_opt'],
                          s.draws)
     hist, draw = LossHistory(resume), SampleDraw()
     cbs = [p2p, CriticAverage(), DivergenceGuard(), hist, draw]
