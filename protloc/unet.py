@@ -97,11 +97,9 @@ class CondUNet(nn.Module):
         if self.cond not in (None, 'film', 'bottleneck', 'input'): raise ProtlocError(f'--cond must be film, bottleneck or input, not {cond!r}')
         ch = [2 ** (wf + i) for i in range(depth)]
         ni = in_channels + (cond_dim if self.cond == 'input' else 0)
-        self.down = nn.ModuleList()
-        for i, nf in enumerate(ch):
-            extra = (cond_dim if self.cond == 'bottleneck' else 0) + z_dim if i == depth - 1 else 0
-            self.down.append(ConvBlock(ni + extra, nf, padding, batch_norm))
-            ni = nf
+        extra = (cond_dim if self.cond == 'bottleneck' else 0) + z_dim   # what the bottleneck block reads besides the features
+        self.down = nn.ModuleList([ConvBlock((ni if i == 0 else ch[i - 1]) + (extra if i == depth - 1 else 0), nf, padding, batch_norm)
+                                   for i, nf in enumerate(ch)])
         self.up = nn.ModuleList([UpBlock(ch[i + 1], ch[i], up_mode, padding, batch_norm, dropout if i >= depth - 1 - dropout_levels else 0.)
                                  for i in reversed(range(depth - 1))])
         n_film = depth if film_levels is None or self.cond != 'film' else film_levels
