@@ -66,7 +66,7 @@ class LatentNoise(nn.Module):
 def sampling(model:nn.Module, # a generator (or any network)
              on:bool=True # False: plain eval mode
             ) -> nn.Module:
-    "Eval mode, with dropout and `PixelNoise` left on when `on`: each forward pass is one draw, as Pix2Pix paints."
+    "Eval mode, with dropout, `PixelNoise` and `LatentNoise` left on when `on`: each forward pass is one draw, as Pix2Pix paints."
     model.eval()
     for m in model.modules():
         if on and isinstance(m, (nn.Dropout, PixelNoise, LatentNoise)): m.train()
