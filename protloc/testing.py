@@ -5,14 +5,17 @@
 # %% ../nbs/97_testing.ipynb #972d9781
 from __future__ import annotations
 from .core import ProtlocError  # first: it quiets a torch import warning
-import ast, os, shutil, subprocess, sys, tempfile
+import ast, io, os, shutil, subprocess, sys, tempfile, traceback
+from contextlib import redirect_stderr, redirect_stdout
+from importlib.metadata import entry_points
+import torch
 from pathlib import Path
 from .summary import prep
 from .synth import write_synthetic
 from .dataset import protein_dls
 
 # %% auto #0
-__all__ = ['run_cli', 'check_fails', 'small_set', 'small_dls', 'module_imports', 'import_cycles']
+__all__ = ['run_cli', 'run_in_process', 'check_fails', 'small_set', 'small_dls', 'module_imports', 'import_cycles']
 
 # %% ../nbs/97_testing.ipynb #579ef801
 def run_cli(name:str, # console script, e.g. 'protloc_prep'
@@ -23,6 +26,20 @@ def run_cli(name:str, # console script, e.g. 'protloc_prep'
     if exe is None: raise ProtlocError(f'{name}: console script not found; install protloc with `pip install -e .`')
     return subprocess.run([exe, *map(str, args)], capture_output=True, text=True, timeout=timeout)
 
+def run_in_process(name:str, # console script, e.g. 'protloc_prep'
+                   *args): # its arguments (converted with `str`)
+    "`run_cli` without a new Python: the script's entry point called here with `sys.argv` set, its output captured, an uncaught exception's traceback in `stderr` and torch's threads restored."
+    ep = entry_points(group='console_scripts', name=name)
+    if not ep: raise ProtlocError(f'{name}: console script not found; install protloc with `pip install -e .`')
+    argv, threads, out, err, code = sys.argv, torch.get_num_threads(), io.StringIO(), io.StringIO(), 0
+    sys.argv = [name, *map(str, args)]
+    try:
+        with redirect_stdout(out), redirect_stderr(err): next(iter(ep)).load()()
+    except SystemExit as e: code = e.code if isinstance(e.code, int) else int(e.code is not None)
+    except Exception: code = 1; err.write(traceback.format_exc())
+    finally: sys.argv = argv; torch.set_num_threads(threads)
+    return subprocess.CompletedProcess([name, *map(str, args)], code, out.getvalue(), err.getvalue())
+
 def _snapshot(paths) -> dict:
     "Bytes of every file under `paths` (files or folders)."
     files = [f for p in map(Path, paths) for f in ([p] if p.is_file() else sorted(p.rglob('*')) if p.is_dir() else []) if f.is_file()]
@@ -31,10 +48,11 @@ def _snapshot(paths) -> dict:
 def check_fails(name:str, # console script
                 *args, # its arguments
                 contains:str, # text the error line must contain
-                keep=()): # files/folders written earlier that must come out unchanged
+                keep=(), # files/folders written earlier that must come out unchanged
+                in_process:bool=False): # `run_in_process` (seconds faster) instead of a real console script
     "Assert that console script `name` exits 1 with one error line containing `contains`, no traceback, and `keep` untouched."
     before = _snapshot(keep)
-    r = run_cli(name, *args)
+    r = (run_in_process if in_process else run_cli)(name, *args)
     err = r.stderr.strip()
     assert r.returncode == 1, f'{name} exited {r.returncode}: {err[-500:]}'
     assert len(err.splitlines()) == 1 and 'Traceback' not in err, f'{name}: not one line:\n{err[-2000:]}'

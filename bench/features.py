@@ -1,0 +1,52 @@
+"""What the family classifier sees in the GAN's paintings of some families, beside the true images: a diagnostic on the
+findings bench's **validation** split (no choice is made from it; the test split is not read).
+
+For each seed and each GAN named, it computes `loc_features` of every validation image of the families asked for: of
+the true image, and of each of the GAN's 8 draws (`gan_draws`, seeded as `protloc_eval` draws them), then averages
+them per (GAN, family, kind). Writes bench/findings/valid/features.csv, which the findings notebook renders.
+
+    python bench/findings.py --split valid            # first: the cache of models
+    python bench/features.py --gans gan_epochs_48 gan_z_dim_8___draws_2___mode_seeking_0_05
+"""
+import argparse
+from pathlib import Path
+import numpy as np, pandas as pd
+from protloc.checkpoint import load_checkpoint, build_model
+from protloc.data import read_fov
+from protloc.dataset import normalize
+from protloc.embed import read_families
+from protloc.metrics import RINGS, loc_features
+from protloc.predict import gan_draws
+from protloc.summary import read_image_list
+
+HERE = Path(__file__).parent
+RING_NAMES = [f'ring {lo:g}..{hi:g} px' for lo, hi in zip((-np.inf, *RINGS), (*RINGS, np.inf))]
+NAMES = [*RING_NAMES, 'top 2 % share', 'top 10 % share', 'contrast (log cv)', 'fine band', 'mid band', 'top inside nuclei',
+         'DNA correlation', 'nuclear cv', 'spot share']   # the columns of `loc_features`, in its order
+
+def features(gan:str, seed:int, cache:Path, data:Path, families:list) -> list:
+    "Rows (gan, seed, family, kind, path, features...) for the validation images of `families`: the truth and the mean of the draws' features."
+    s = cache/f'seed{seed}'; fam = read_families(s/'prep'/'families.csv')
+    ck = load_checkpoint(s/gan/'last.pth'); model = build_model(ck); rows = []
+    for r in (r for r in read_image_list(s/'prep'/'images.csv') if r['split'] == 'valid' and fam.get(r['protein']) in families):
+        raw = read_fov(data/r['path']); x = normalize(raw, **ck['norm'])
+        draws = gan_draws(model, ck, raw, ck['proteins'][r['protein']])
+        for kind, f in (('truth', loc_features(x[1], x[0])), ('painted (mean of 8 draws)', np.mean([loc_features(d, x[0]) for d in draws], 0))):
+            rows.append(dict(gan=gan.removeprefix('gan_') or 'defaults', seed=seed, family=fam[r['protein']], kind=kind, path=r['path'],
+                             **dict(zip(NAMES, f.tolist()))))
+    return rows
+
+def main(a):
+    cache = Path(a.cache); data = next(cache.glob('protloc_*_seed*'))
+    rows = [row for g in a.gans for seed in a.seeds for row in features(g, seed, cache, data, a.families)]
+    out = pd.DataFrame(rows); out.to_csv(a.out, index=False, float_format='%.4f')
+    pd.set_option('display.width', 250)
+    print(out.groupby(['gan', 'family', 'kind'])[NAMES].mean().round(3).T.to_string())
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--cache', default=str(HERE/'.cache'/'findings')); ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    ap.add_argument('--gans', nargs='+', default=['gan_epochs_48'], help="GAN folders in each seed's cache ('gan': the defaults)")
+    ap.add_argument('--families', nargs='+', default=['golgi', 'mitochondria'])
+    ap.add_argument('--out', default=str(HERE/'findings'/'valid'/'features.csv'))
+    main(ap.parse_args())
