@@ -32,15 +32,14 @@ from .settings import TEXTURE_WEIGHT, TrainSettings, learner_settings
 from .train import cpu_speedups, distributed, gpu_speedups, predict_grid, same_proteins, train_dls
 
 # %% auto #0
-__all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'TEXTURE_SPREAD', 'standardize', 'pix2pix_generator', 'PatchGANLoss', 'Pix2PixLoss',
-           'pix2pix_adam', 'average_over_processes', 'Pix2PixTrainer', 'CriticAverage', 'DivergenceGuard',
-           'LossHistory', 'SamplesCallback', 'SampleDraw', 'SampleMetric', 'fit_fine_variance', 'gan_players',
-           'gan_learner', 'plot_gan_history', 'train_gan']
+__all__ = ['BG_LOGIT', 'NOISE_LOGIT', 'standardize', 'pix2pix_generator', 'PatchGANLoss', 'Pix2PixLoss', 'pix2pix_adam',
+           'average_over_processes', 'Pix2PixTrainer', 'CriticAverage', 'DivergenceGuard', 'LossHistory',
+           'SamplesCallback', 'SampleDraw', 'SampleMetric', 'fit_fine_variance', 'gan_players', 'gan_learner',
+           'plot_gan_history', 'train_gan']
 
 # %% ../nbs/05_pix2pix.ipynb #55a8158d
 BG_LOGIT = -3.5   # sigmoid(-3.5) = 0.03: the background of a percentile-normalized image (median ~0.01-0.03)
 NOISE_LOGIT = -4.   # softplus(-4) = 0.018: the grain starts faint; the critic asks for more
-TEXTURE_SPREAD = 8.   # px: the texture term compares how much texture a region has, not where each spot sits
 
 def standardize(theta:torch.Tensor) -> torch.Tensor:
     "Each column of theta shifted and scaled to mean 0, standard deviation 1 over the proteins (rows); one row is left as it is."
@@ -81,16 +80,17 @@ class Pix2PixLoss(nn.Module):
                  texture_weight:float=TEXTURE_WEIGHT, # weight of the texture term (0: none, as Pix2Pix)
                  gan_mode:str='vanilla', # 'vanilla' (BCE) or 'lsgan'
                  mode_seeking:float=0., # weight of the mode-seeking term (MSGAN): 1 / mean |draw − another draw|
-                 hist_weight:float=0.): # weight of the histogram term: L1 of the draw's and the truth's sorted pixels, per crop
-        super().__init__(); store_attr('lambda_l1,l1_blur,texture_weight,mode_seeking,hist_weight'); self.gan = PatchGANLoss(gan_mode)
+                 hist_weight:float=0., # weight of the histogram term: L1 of the draw's and the truth's sorted pixels, per crop
+                 texture_spread:float=8.): # px over which the texture term pools each band's energy: how much texture a region has, not where each spot sits
+        super().__init__(); store_attr('lambda_l1,l1_blur,texture_weight,mode_seeking,hist_weight,texture_spread'); self.gan = PatchGANLoss(gan_mode)
     def l1(self, out, target):
         "L1 between `out` and `target`, both blurred by `l1_blur` px (in float32) when it is set."
         if not self.l1_blur: return F.l1_loss(out, target)
         return F.l1_loss(*(gaussian_blur(a.float(), self.l1_blur) for a in (out, target)))
     def texture(self, fake, real):
-        "L1 between the `band_amplitudes` of `fake` and `real`, each band's energy pooled over `TEXTURE_SPREAD` px (float32, no autocast)."
+        "L1 between the `band_amplitudes` of `fake` and `real`, each band's energy pooled over `texture_spread` px (float32, no autocast)."
         with torch.autocast(fake.device.type, enabled=False):
-            return F.l1_loss(*(band_amplitudes(a, (TEXTURE_SPREAD,) * 2, eps=1e-6) for a in (fake, real)))
+            return F.l1_loss(*(band_amplitudes(a, (self.texture_spread,) * 2, eps=1e-6) for a in (fake, real)))
     def parts(self, fake_logits, fake, target, mean=None, other=None) -> dict:
         "The generator's terms, unweighted: `gan` (the critic's logits on `fake` against 'real'), `l1` (of `mean`, default `fake`), `texture`, and `seek` when `other` (a second draw) is given."
         p = dict(gan=self.gan(fake_logits, True), l1=self.l1(fake if mean is None else mean, target),
@@ -296,7 +296,7 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
     "A fastai `Learner` training the Pix2Pix generator, with the critic in its `Pix2PixTrainer`; L1, PCC, SSIM, one sample's PCC and sharpness, both players' losses logged."
     s = learner_settings(settings, resume, True, **kwargs); s.check_model()
     gen, critic, fine = gan_players(dls, theta, s, resume)
-    p2p = Pix2PixTrainer(critic, Pix2PixLoss(s.lambda_l1, s.l1_blur, s.texture_weight, s.gan_mode, s.mode_seeking, s.hist_weight), resume and resume['d_opt'],
+    p2p = Pix2PixTrainer(critic, Pix2PixLoss(s.lambda_l1, s.l1_blur, s.texture_weight, s.gan_mode, s.mode_seeking, s.hist_weight, s.texture_spread), resume and resume['d_opt'],
                          s.draws)
     hist, draw = LossHistory(resume), SampleDraw()
     cbs = [p2p, CriticAverage(), DivergenceGuard(), hist, draw]
