@@ -22,7 +22,7 @@ from .metrics import predictive_std, sample_stats
 __all__ = ['tile_starts', 'blend_window', 'axis_tiles', 'forward_proteins', 'trim_heap', 'predict_fov', 'find_images',
            'predict_jobs', 'resample', 'paint', 'prediction_channels', 'write_prediction', 'nucleus_source',
            'zarr_prediction', 'fill_pyramid', 'paint_zarr', 'write_zarr', 'paint_file', 'synthetic_warning',
-           'painting_model', 'predict_main', 'load_models', 'prediction_and_spread', 'paint_figure']
+           'painting_model', 'predict_main', 'load_models', 'gan_draws', 'prediction_and_spread', 'paint_figure']
 
 # %% ../nbs/03b_own_images.ipynb #d52eab1b
 def tile_starts(n:int, # image side, pixels
@@ -384,6 +384,14 @@ def load_models(paths) -> dict:
     return out
 
 # %% ../nbs/03b_own_images.ipynb #241bfd73
+def gan_draws(model, ck:dict, # a GAN from `load_models`
+              img:np.ndarray, # raw field of view (C×H×W) or nucleus (H×W)
+              pid:int, # protein id to paint
+              samples:int=8) -> np.ndarray: # how many draws
+    "`samples`×H×W draws of a GAN's painting (dropout and latent on), seeded: the same draws every time, so tables and figures reproduce."
+    torch.manual_seed(0)
+    return predict_fov(model, img, pid, ck['norm'], samples=samples)
+
 def prediction_and_spread(model, ck:dict, # from `load_models`
                           img:np.ndarray, # raw field of view (C×H×W) or nucleus (H×W)
                           pid:int, # protein id to paint
@@ -391,9 +399,8 @@ def prediction_and_spread(model, ck:dict, # from `load_models`
                           fine:bool=True): # the std adds the fine-scale variance (`predictive_std`); False: the draws' raw spread
     "(prediction, mean, std): a regression's prediction; a GAN's is one draw (dropout on, as Pix2Pix paints), with the mean and std of `samples` draws."
     if ck['kind'] != 'gan': return predict_fov(model, img, pid, ck['norm']), None, None
-    torch.manual_seed(0)   # the same draws every time: tables and figures are reproducible
-    if samples < 2: return predict_fov(model, img, pid, ck['norm'], dropout=True), None, None
-    draws = predict_fov(model, img, pid, ck['norm'], samples=samples)
+    if samples < 2: torch.manual_seed(0); return predict_fov(model, img, pid, ck['norm'], dropout=True), None, None
+    draws = gan_draws(model, ck, img, pid, samples)
     mean, spread = sample_stats(draws)
     return draws[0], mean, predictive_std(spread, mean, ck.get('fine_variance')) if fine else spread
 

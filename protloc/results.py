@@ -14,13 +14,13 @@ import matplotlib.pyplot as plt
 from .dataset import NORM, normalize
 from .metrics import (METRICS, LocClassifier, loc_features, painting_scores, pcc, predictive_std, sample_stats, sharpness,
                              uncertainty_scores, uncertainty_spearman)
-from .predict import load_models, predict_fov, prediction_and_spread, resample
+from .predict import gan_draws, load_models, predict_fov, prediction_and_spread, resample
 from .embed import read_families
 from .gallery import results_grid
 
 # %% auto #0
-__all__ = ['EXTRA', 'wrong_ids', 'mean_images', 'family_mean_images', 'fit_loc_classifier', 'sample_scores', 'eval_models',
-           'summarize', 'md_table', 'slug', 'write_metrics', 'eval_main']
+__all__ = ['EXTRA', 'wrong_ids', 'mean_images', 'family_mean_images', 'fit_loc_classifier', 'sample_scores', 'draws_fidelity',
+           'eval_models', 'summarize', 'md_table', 'slug', 'write_metrics', 'eval_main']
 
 # %% ../nbs/06_results.ipynb #6d960299
 def wrong_ids(names) -> dict:
@@ -60,7 +60,7 @@ def fit_loc_classifier(rows:list, img_dir, families:dict, norm:dict=NORM) -> Loc
 
 # %% ../nbs/06_results.ipynb #f472f29a
 EXTRA = ('compartment_error', 'radial_distance', 'hallucination_ratio', 'loc_correct',   # every painting (loc_correct: with families)
-         'pcc_mean_of_samples', 'uncertainty_spearman', 'sharpness_mean_of_samples', 'uncertainty_spearman_spread', 'uncertainty_spearman_mean',
+         'loc_correct_draws', 'pcc_mean_of_samples', 'uncertainty_spearman', 'sharpness_mean_of_samples', 'uncertainty_spearman_spread', 'uncertainty_spearman_mean',
          'uncertainty_stratified', 'uncertainty_stratified_mean', 'coverage_1sd', 'coverage_2sd')   # GANs: their samples' mean and std
 
 def sample_scores(mean:np.ndarray, spread:np.ndarray, truth:np.ndarray, # a GAN's draws' mean and raw spread, the truth (H×W)
@@ -70,6 +70,13 @@ def sample_scores(mean:np.ndarray, spread:np.ndarray, truth:np.ndarray, # a GAN'
     return dict(pcc_mean_of_samples=float(pcc(*(torch.from_numpy(a)[None] for a in (mean, truth)))), sharpness_mean_of_samples=sharpness(mean, truth),
                 uncertainty_spearman=rho(std), uncertainty_spearman_spread=rho(predictive_std(spread, mean)),
                 uncertainty_spearman_mean=rho(mean), **uncertainty_scores(mean, std, truth))   # the mean as a std: the baseline
+
+def draws_fidelity(draws:np.ndarray, nuc:np.ndarray, # a GAN's K×H×W draws of one image, its nucleus (H×W)
+                   clf:LocClassifier|None, family:str) -> dict: # the family classifier, the protein's family
+    "`loc_correct_draws`: the share of the draws that `clf` names `family` (`loc_correct` scores one draw: the same question, K times the answers)."
+    if clf is None or not family: return {}
+    names = clf.predict(np.stack([loc_features(d, nuc) for d in draws]))
+    return dict(loc_correct_draws=float(np.mean([n == family for n in names])))
 
 # %% ../nbs/06_results.ipynb #ac9df2e7
 def eval_models(models:dict, # from `load_models`
@@ -93,19 +100,19 @@ def eval_models(models:dict, # from `load_models`
         it = progress_bar(rows)
     for r in it:
         img = read_fov(Path(img_dir)/r['path']); truth, nuc = normalize(img[1:], **norm)[0], normalize(img[:1], **norm)[0]
-        preds, extra = {'truth (reference)': truth}, {}
+        preds, extra, fam = {'truth (reference)': truth}, {}, (families or {}).get(r['protein'], '')
         for name, (m, ck) in models.items():
             pm = ck['proteins']
             if r['protein'] not in pm: continue
-            preds[name], mean, spread = prediction_and_spread(m, ck, img, pm[r['protein']], samples, fine=False)
-            if spread is not None:
-                extra[name] = sample_scores(mean, spread, truth, ck.get('fine_variance'))
+            if ck['kind'] == 'gan' and samples > 1:   # the first draw is its painting; all of them give the mean, the spread and the draws' fidelity
+                d = gan_draws(m, ck, img, pm[r['protein']], samples); preds[name], (mean, spread) = d[0], sample_stats(d)
+                extra[name] = {**sample_scores(mean, spread, truth, ck.get('fine_variance')), **draws_fidelity(d, nuc, clf, fam)}
                 preds[f'{name} (dropout off)'] = predict_fov(m, img, pm[r['protein']], ck['norm'])   # the smooth prediction
+            else: preds[name] = prediction_and_spread(m, ck, img, pm[r['protein']], samples)[0]
             if shuffle_ids and ck['config'].get('cond') is not None:
                 preds[f'{name} (wrong protein)'] = predict_fov(m, img, pm[wrong[name][r['protein']]], ck['norm'])
         for k, mm in (('per-family mean image', fmeans), ('per-protein mean image', means)):
             if r['protein'] in mm: preds[k] = resample(mm[r['protein']][None], truth.shape)[0]
-        fam = (families or {}).get(r['protein'], '')
         out += [dict(model=k, path=r['path'], protein=r['protein'], family=fam, **painting_scores(p, truth, nuc, clf, fam), **extra.get(k, {}))
                 for k, p in preds.items()]
     return pd.DataFrame(out)
