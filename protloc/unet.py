@@ -58,10 +58,12 @@ class PixelNoise(nn.Module):
 
 class LatentNoise(nn.Module):
     "Append `z_dim` channels of N(0, 1) noise to the bottleneck while training or sampling (zeros otherwise): a latent a GAN can draw a layout from."
-    def __init__(self, z_dim:int): super().__init__(); self.z_dim = z_dim
+    def __init__(self, z_dim:int, # noise channels
+                 spatial:bool=True): # a draw per bottleneck pixel (False: one per image, the same everywhere: a choice the crop shares)
+        super().__init__(); self.z_dim, self.spatial = z_dim, spatial
     def forward(self, h):
-        z = h.new_empty(h.shape[0], self.z_dim, *h.shape[-2:])
-        return torch.cat([h, z.normal_() if self.training else z.zero_()], 1)
+        z = h.new_empty(h.shape[0], self.z_dim, *(h.shape[-2:] if self.spatial else (1, 1)))
+        return torch.cat([h, (z.normal_() if self.training else z.zero_()).expand(-1, -1, *h.shape[-2:])], 1)
 
 def sampling(model:nn.Module, # a generator (or any network)
              on:bool=True # False: plain eval mode
@@ -90,7 +92,8 @@ class CondUNet(nn.Module):
                  film_levels:int|None=None, # cond 'film': FiLM after the last `film_levels` of the `depth` decoder stages (None: all)
                  out_act:str|None=None, # None (linear) or 'sigmoid'
                  noise:bool=False, # one more output channel: the scale of per-pixel noise added when sampling (`PixelNoise`)
-                 z_dim:int=0): # noise channels appended to the bottleneck when sampling (`LatentNoise`; 0: none)
+                 z_dim:int=0, # noise channels appended to the bottleneck when sampling (`LatentNoise`; 0: none)
+                 z_global:bool=False): # the latent is one draw per image, not one per bottleneck pixel
         super().__init__()
         store_attr('depth,padding,cond_dim,out_act')
         self.cond = cond if cond_dim else None
@@ -110,7 +113,7 @@ class CondUNet(nn.Module):
         self.film_step = next((i for i, (k, _) in enumerate(self.steps) if k == 'film'), len(self.steps))   # steps before it share theta-free
         self.last = nn.Conv2d(ch[0], out_channels + noise, 1)
         self.noise = PixelNoise() if noise else None
-        self.latent = LatentNoise(z_dim) if z_dim else None
+        self.latent = LatentNoise(z_dim, not z_global) if z_dim else None
 
 
 # %% ../nbs/02_unet.ipynb #ae1193d5
