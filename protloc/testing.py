@@ -40,6 +40,7 @@ def run_in_process(name:str, # console script, e.g. 'protloc_prep'
     finally: sys.argv = argv; torch.set_num_threads(threads)
     return subprocess.CompletedProcess([name, *map(str, args)], code, out.getvalue(), err.getvalue())
 
+# %% ../nbs/97_testing.ipynb #5e326045
 def _snapshot(paths) -> dict:
     "Bytes of every file under `paths` (files or folders)."
     files = [f for p in map(Path, paths) for f in ([p] if p.is_file() else sorted(p.rglob('*')) if p.is_dir() else []) if f.is_file()]

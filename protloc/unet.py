@@ -94,8 +94,7 @@ class CondUNet(nn.Module):
                  noise:bool=False, # one more output channel: the scale of per-pixel noise added when sampling (`PixelNoise`)
                  z_dim:int=0, # noise channels appended to the bottleneck when sampling (`LatentNoise`; 0: none)
                  z_global:bool=False): # the latent is one draw per image, not one per bottleneck pixel
-        super().__init__()
-        store_attr('depth,padding,cond_dim,out_act')
+        super().__init__(); store_attr('depth,padding,cond_dim,out_act')
         self.cond = cond if cond_dim else None
         if self.cond not in (None, 'film', 'bottleneck', 'input'): raise ProtlocError(f'--cond must be film, bottleneck or input, not {cond!r}')
         ch = [2 ** (wf + i) for i in range(depth)]
