@@ -166,10 +166,12 @@ def after_loss(self:Pix2PixTrainer):
     for g in self.d_opt.param_groups: g['lr'] = self.opt.hypers[0]['lr']   # follow the generator's schedule
     self.d_opt.step(); self.critic.requires_grad_(False)
     x, pid = self.xb
-    noise = bare_model(self.model).unet.noise   # with per-pixel noise, L1 pulls the mean and the critic judges the sample
-    mean = None if noise is None else noise.mean
-    more = [self.model(*self.xb) for _ in range(self.draws - 1)]   # other dropout masks: other draws of the same crops
-    if more: mean = torch.stack([self.pred, *more]).mean(0)   # moment reconstruction: the draws' mean must match the truth, not each draw
+    noise = bare_model(self.model).unet.noise   # with per-pixel noise, L1 pulls the noise-free image and the critic judges the sample
+    clean = lambda d: d if noise is None else noise.mean   # a draw's image before its per-pixel noise
+    means, more = [clean(self.pred)], []
+    for _ in range(self.draws - 1):   # other dropout masks and latents: other draws of the same crops
+        more.append(self.model(*self.xb)); means.append(clean(more[-1]))
+    mean = torch.stack(means).mean(0) if more else None if noise is None else means[0]   # moment reconstruction: the draws' mean must match the truth, not each draw
     p = self.gan_loss.parts(self.judge(x, self.pred, pid), self.pred, self.yb[0], mean, more[0] if more else None)
     self.learn.loss_grad = self.gan_loss.combine(p)
     self.loss_G = p['gan'].detach()
