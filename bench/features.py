@@ -6,7 +6,11 @@ the true image, and of each of the GAN's 8 draws (`gan_draws`, seeded as `protlo
 them per (GAN, family, kind). Writes bench/findings/valid/features.csv, which the findings notebook renders.
 
     python bench/findings.py --split valid            # first: the cache of models
-    python bench/features.py --gans gan_epochs_48 gan_z_dim_8___draws_2___mode_seeking_0_05
+    python bench/features.py --gans gan_epochs_48 gan_z_dim_8___draws_2___mode_seeking_0_05 \
+        gan_z_dim_8___draws_2___mode_seeking_0_05___texture_weight_50___epochs_24 \
+        gan_z_dim_8___draws_2___mode_seeking_0_05___dropout_0___epochs_24 \
+        gan_z_dim_8___draws_2___mode_seeking_0_05___texture_weight_50___dropout_0___epochs_24 \
+        gan_z_dim_8___draws_2___mode_seeking_0_05___dropout_0___noise___epochs_24      # the rows 06a shows
 """
 import argparse
 from pathlib import Path
