@@ -104,9 +104,9 @@ class Pix2PixLoss(nn.Module):
     def combine(self, p:dict):
         return (self.lambda_l1 * p['l1'] + self.texture_weight * p['texture'] + p['gan'] + self.mode_seeking * p.get('seek', 0.)
                 + self.hist_weight * p.get('hist', 0.))
-    def forward(self, fake_logits, fake, target, mean=None):
-        "The generator's loss for drawing `fake` (noise-free: `mean`) where `target` is true; `fake_logits` are the critic's on it."
-        return self.combine(self.parts(fake_logits, fake, target, mean))
+    def forward(self, fake_logits, fake, target, mean=None, other=None):
+        "The generator's loss for drawing `fake` (noise-free, or the draws' mean: `mean`; a second draw: `other`) where `target` is true; `fake_logits` are the critic's on it."
+        return self.combine(self.parts(fake_logits, fake, target, mean, other))
     def critic(self, real_logits, fake_logits):
         "The critic's loss: real pairs are 1, the generator's (detached) drawings 0."
         return (self.gan(real_logits, True) + self.gan(fake_logits, False)) / 2
