@@ -54,7 +54,7 @@ def prep(a, d, seed, cache):
 TRAINED = []   # the models this run trained (none: a rescoring)
 
 def train(a, d, s, seed, kind, threads):
-    "One model through `protloc_train` (skipped when its checkpoint exists): 'reg', 'agn' or 'gan'."
+    "One model through `protloc_train` (skipped when a finished run's folder exists): 'reg', 'agn' or 'gan'."
     out = s/kind
     if (out/'train_s.txt').is_file(): return out/'last.pth'   # written last: a finished run
     if out.exists(): shutil.rmtree(out)   # an interrupted run: its checkpoint is not the model asked for
