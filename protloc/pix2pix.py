@@ -285,7 +285,7 @@ def gan_players(dls:ProteinDataLoaders, # the training data
     if theta.shape[0] != len(dls.proteins): raise ProtlocError(f'theta has {theta.shape[0]} rows for {len(dls.proteins)} proteins')
     fine = fit_fine_variance(dls.train_ds)   # kept in the checkpoint for the uncertainty map
     gen = pix2pix_generator(theta, s.cond, s.finetune_theta, s.dropout, s.noise, s.raw_theta, depth=s.depth, wf=s.wf, up_mode=s.up_mode,
-                            dropout_levels=s.dropout_levels, z_dim=s.z_dim, z_global=s.z_global)
+                            dropout_levels=s.dropout_levels, z_dim=s.z_dim, z_global=s.z_global, fine_noise=s.fine_noise)
     return gen, PatchDiscriminator(theta.shape[1], ndf=s.ndf, n_layers=s.n_layers), fine
 
 # %% ../nbs/05_pix2pix.ipynb #085a4863

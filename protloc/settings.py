@@ -47,6 +47,7 @@ class ModelSettings:
                  gan_mode:str='vanilla', # GAN: vanilla (BCE) or lsgan
                  z_dim:int=0, # GAN: noise channels at the bottleneck, a latent the generator can draw a layout from (0: dropout is the only noise)
                  z_global:bool=False, # GAN: the latent is one draw per crop, the same at every place (default: a draw per 8×8 px)
+                 fine_noise:int=0, # GAN: decoder blocks, finest first, fed StyleGAN's per-pixel noise (FeatureNoise): grain the convolutions can shape into spots
                  draws:int=1, # GAN: draws of each crop per training step; L1 compares their mean (moment reconstruction), so the draws may differ
                  texture_spread:float=8., # GAN: px over which the texture term pools each band's energy (larger: how much texture a cell has, not where)
                  hist_weight:float=0., # GAN: weight of the histogram term (a draw's sorted pixels against the truth's, per crop: as few bright pixels, anywhere)
@@ -116,6 +117,7 @@ def check_model(self:ModelSettings):
     if not (0 <= self.dropout < 1 and self.dropout_levels >= 0):
         raise ProtlocError(f'--dropout must be in [0, 1) and --dropout_levels >= 0 (got {self.dropout}, {self.dropout_levels})')
     if self.z_global and not self.z_dim: raise ProtlocError('--z_global needs a latent: set --z_dim')
+    if not 0 <= self.fine_noise < self.depth: raise ProtlocError(f'--fine_noise must be 0 to --depth - 1 ({self.depth - 1}), not {self.fine_noise}')
     if self.texture_spread <= 0: raise ProtlocError(f'--texture_spread must be > 0 px, not {self.texture_spread}')
     if self.z_dim < 0 or self.hist_weight < 0: raise ProtlocError(f'--z_dim and --hist_weight must be >= 0 (got {self.z_dim}, {self.hist_weight})')
     if self.draws < 1 or self.mode_seeking < 0 or (self.mode_seeking and self.draws < 2):

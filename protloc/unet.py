@@ -9,8 +9,8 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from fastcore.basics import patch, store_attr
 
 # %% auto #0
-__all__ = ['ConvBlock', 'UpBlock', 'FiLM', 'PixelNoise', 'LatentNoise', 'sampling', 'CondUNet', 'pad_to', 'ProteinUNet',
-           'shape_trace']
+__all__ = ['ConvBlock', 'UpBlock', 'FiLM', 'PixelNoise', 'LatentNoise', 'FeatureNoise', 'sampling', 'CondUNet', 'pad_to',
+           'ProteinUNet', 'shape_trace']
 
 # %% ../nbs/02_unet.ipynb #1ddc8b87
 class ConvBlock(nn.Module):
@@ -26,17 +26,19 @@ class ConvBlock(nn.Module):
     def forward(self, x): return self.block(x)
 
 class UpBlock(nn.Module):
-    "Up-sample (transposed conv, or bilinear + 1×1 conv), join the skip connection, then a `ConvBlock`."
-    def __init__(self, ni:int, nf:int, up_mode:str='upconv', padding:bool=True, batch_norm:bool=True, dropout:float=0.):
+    "Up-sample (transposed conv, or bilinear + 1×1 conv), join the skip connection (optionally add `FeatureNoise`), then a `ConvBlock`."
+    def __init__(self, ni:int, nf:int, up_mode:str='upconv', padding:bool=True, batch_norm:bool=True, dropout:float=0., noise:bool=False):
         super().__init__()
         if up_mode == 'upconv': self.up = nn.ConvTranspose2d(ni, nf, 2, stride=2)
         elif up_mode == 'upsample': self.up = nn.Sequential(nn.Upsample(scale_factor=2, mode='bilinear', align_corners=False), nn.Conv2d(ni, nf, 1))
         else: raise ProtlocError(f"--up_mode must be 'upconv' or 'upsample', not {up_mode!r}")
         self.conv = ConvBlock(2 * nf, nf, padding, batch_norm, dropout)
+        self.noise = FeatureNoise(2 * nf) if noise else None   # defined with the other noise sources, below
     def forward(self, x, skip):
         x = self.up(x)
         dy, dx = (skip.shape[-2] - x.shape[-2]) // 2, (skip.shape[-1] - x.shape[-1]) // 2  # unpadded: crop the skip
-        return self.conv(torch.cat([x, skip[..., dy:dy + x.shape[-2], dx:dx + x.shape[-1]]], 1))
+        x = torch.cat([x, skip[..., dy:dy + x.shape[-2], dx:dx + x.shape[-1]]], 1)
+        return self.conv(x if self.noise is None else self.noise(x))
 
 # %% ../nbs/02_unet.ipynb #2fab1c44
 class FiLM(nn.Module):
@@ -65,13 +67,20 @@ class LatentNoise(nn.Module):
         z = h.new_empty(h.shape[0], self.z_dim, *(h.shape[-2:] if self.spatial else (1, 1)))
         return torch.cat([h, (z.normal_() if self.training else z.zero_()).expand(-1, -1, *h.shape[-2:])], 1)
 
+class FeatureNoise(nn.Module):
+    "StyleGAN's noise input: one N(0, 1) map per image, times a learned weight per channel, added while training or sampling (nothing otherwise)."
+    def __init__(self, nf:int, # channels
+                 init:float=0.05): # every weight's start: faint, off the saddle at 0 where no term's gradient moves it
+        super().__init__(); self.weight = nn.Parameter(torch.full((1, nf, 1, 1), init))
+    def forward(self, h): return h + self.weight * torch.randn_like(h[:, :1]) if self.training else h
+
 def sampling(model:nn.Module, # a generator (or any network)
              on:bool=True # False: plain eval mode
             ) -> nn.Module:
-    "Eval mode, with dropout, `PixelNoise` and `LatentNoise` left on when `on`: each forward pass is one draw, as Pix2Pix paints."
+    "Eval mode, with dropout, `PixelNoise`, `LatentNoise` and `FeatureNoise` left on when `on`: each forward pass is one draw, as Pix2Pix paints."
     model.eval()
     for m in model.modules():
-        if on and isinstance(m, (nn.Dropout, PixelNoise, LatentNoise)): m.train()
+        if on and isinstance(m, (nn.Dropout, PixelNoise, LatentNoise, FeatureNoise)): m.train()
     return model
 
 # %% ../nbs/02_unet.ipynb #39eb6ce9
@@ -93,7 +102,8 @@ class CondUNet(nn.Module):
                  out_act:str|None=None, # None (linear) or 'sigmoid'
                  noise:bool=False, # one more output channel: the scale of per-pixel noise added when sampling (`PixelNoise`)
                  z_dim:int=0, # noise channels appended to the bottleneck when sampling (`LatentNoise`; 0: none)
-                 z_global:bool=False): # the latent is one draw per image, not one per bottleneck pixel
+                 z_global:bool=False, # the latent is one draw per image, not one per bottleneck pixel
+                 fine_noise:int=0): # how many decoder blocks, finest first, get `FeatureNoise` on their input (0: none)
         super().__init__(); store_attr('depth,padding,cond_dim,out_act')
         self.cond = cond if cond_dim else None
         if self.cond not in (None, 'film', 'bottleneck', 'input'): raise ProtlocError(f'--cond must be film, bottleneck or input, not {cond!r}')
@@ -102,8 +112,9 @@ class CondUNet(nn.Module):
         extra = (cond_dim if self.cond == 'bottleneck' else 0) + z_dim   # what the bottleneck block reads besides the features
         self.down = nn.ModuleList([ConvBlock((ni if i == 0 else ch[i - 1]) + (extra if i == depth - 1 else 0), nf, padding, batch_norm)
                                    for i, nf in enumerate(ch)])
-        self.up = nn.ModuleList([UpBlock(ch[i + 1], ch[i], up_mode, padding, batch_norm, dropout if i >= depth - 1 - dropout_levels else 0.)
-                                 for i in reversed(range(depth - 1))])
+        if not 0 <= fine_noise < depth: raise ProtlocError(f'--fine_noise must be 0 to --depth - 1 ({depth - 1}), not {fine_noise}')
+        self.up = nn.ModuleList([UpBlock(ch[i + 1], ch[i], up_mode, padding, batch_norm, dropout if i >= depth - 1 - dropout_levels else 0.,
+                                         noise=i < fine_noise) for i in reversed(range(depth - 1))])
         n_film = depth if film_levels is None or self.cond != 'film' else film_levels
         if not 1 <= n_film <= depth: raise ProtlocError(f'--film_levels must be 1 to --depth ({depth}), not {film_levels}')
         self.film_from = depth - n_film if self.cond == 'film' else depth   # the first decoder stage that sees theta through FiLM
