@@ -122,9 +122,7 @@ class CondUNet(nn.Module):
         self.steps = [(k, s) for s in range(depth) for k in ('up', 'film') if (k == 'up' and s) or (k == 'film' and s >= self.film_from)]
         self.film_step = next((i for i, (k, _) in enumerate(self.steps) if k == 'film'), len(self.steps))   # steps before it share theta-free
         self.last = nn.Conv2d(ch[0], out_channels + noise, 1)
-        self.noise = PixelNoise() if noise else None
-        self.latent = LatentNoise(z_dim, not z_global) if z_dim else None
-
+        self.noise, self.latent = PixelNoise() if noise else None, LatentNoise(z_dim, not z_global) if z_dim else None
 
 # %% ../nbs/02_unet.ipynb #ae1193d5
 def pad_to(x:torch.Tensor, # …×H×W
