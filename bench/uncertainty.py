@@ -47,9 +47,9 @@ def regression_texture(ck:dict, model, raw:np.ndarray, pid:int) -> np.ndarray:
     with torch.no_grad(): model.eval(); model(x, torch.tensor([pid]))
     return np.sqrt((model.texture[0].clamp_min(0).numpy() ** 2).sum(0))
 
-def stds(draws, truth, fine, reg_tex) -> dict:
-    "name -> H×W std: the candidates the module docstring lists, each with the draws' pooled spread."
-    mean, spread = sample_stats(draws); v = ndimage.gaussian_filter(spread.astype(np.float32) ** 2, 1.)
+def stds(draws, mean, spread, truth, fine, reg_tex) -> dict:
+    "name -> H×W std: the candidates the module docstring lists, each with the draws' pooled spread (`predictive_std` without the fine variance)."
+    v = predictive_std(spread, mean) ** 2
     return {'mean as std': mean, 'predictive std': predictive_std(spread, mean, fine),
             "draws + regression's texture": np.sqrt(v + reg_tex ** 2), 'draws + their own texture': np.sqrt(v + amplitude(draws) ** 2),
             "oracle: truth's texture": np.sqrt(v + amplitude(truth) ** 2),
@@ -61,8 +61,9 @@ def scores(gan:str, seed:int, cache:Path, data:Path) -> list:
     gck, rck = (load_checkpoint(s/m/'last.pth') for m in (gan, 'reg')); gm, rm = build_model(gck), build_model(rck); rows = []
     for r in (r for r in read_image_list(s/'prep'/'images.csv') if r['split'] == 'valid'):
         raw = read_fov(data/r['path']); truth = normalize(raw, **gck['norm'])[1]
-        draws = gan_draws(gm, gck, raw, gck['proteins'][r['protein']]); mean = draws.mean(0)
-        for name, sd in stds(draws, truth, gck.get('fine_variance'), regression_texture(rck, rm, raw, rck['proteins'][r['protein']])).items():
+        draws = gan_draws(gm, gck, raw, gck['proteins'][r['protein']]); mean, spread = sample_stats(draws)
+        reg_tex = regression_texture(rck, rm, raw, rck['proteins'][r['protein']])
+        for name, sd in stds(draws, mean, spread, truth, gck.get('fine_variance'), reg_tex).items():
             rows.append(dict(seed=seed, family=fam.get(r['protein'], ''), path=r['path'], std=name, rho=stratified_spearman(sd, mean, truth),
                              coverage_1sd=interval_coverage(mean, sd, truth, 1.), coverage_2sd=interval_coverage(mean, sd, truth, 2.)))
     return rows
