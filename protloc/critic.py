@@ -29,10 +29,15 @@ class PatchDiscriminator(nn.Module):
             if isinstance(m, nn.Conv2d): nn.init.normal_(m.weight, 0., 0.02)
             if isinstance(m, nn.BatchNorm2d): nn.init.normal_(m.weight, 1., 0.02); nn.init.zeros_(m.bias)
 
-    def forward(self, nuc, img, c=None):
+    def forward(self, nuc, img, c=None,
+                features:bool=False): # also return the activations after each LeakyReLU (feature matching, pix2pixHD)
         x = [nuc, img]
         if self.cond_dim: x.append(c[..., None, None].expand(-1, -1, *nuc.shape[-2:]))
-        return self.net(torch.cat(x, 1))
+        x, feats = torch.cat(x, 1), []
+        for m in self.net:
+            x = m(x)
+            if features and isinstance(m, nn.LeakyReLU): feats.append(x)
+        return (x, feats) if features else x
 
 # %% ../nbs/02b_critic.ipynb #723edeab
 def receptive_field(m:nn.Module) -> int:

@@ -81,8 +81,9 @@ class Pix2PixLoss(nn.Module):
                  gan_mode:str='vanilla', # 'vanilla' (BCE) or 'lsgan'
                  mode_seeking:float=0., # weight of the mode-seeking term (MSGAN): 1 / mean |draw − another draw|
                  hist_weight:float=0., # weight of the histogram term: L1 of the draw's and the truth's sorted pixels, per crop
-                 texture_spread:float=8.): # px over which the texture term pools each band's energy: how much texture a region has, not where each spot sits
-        super().__init__(); store_attr('lambda_l1,l1_blur,texture_weight,mode_seeking,hist_weight,texture_spread'); self.gan = PatchGANLoss(gan_mode)
+                 texture_spread:float=8., # px over which the texture term pools each band's energy: how much texture a region has, not where each spot sits
+                 feat_match:float=0.): # weight of the feature-matching term (pix2pixHD): L1 of the critic's activations on the draw and on the truth
+        super().__init__(); store_attr('lambda_l1,l1_blur,texture_weight,mode_seeking,hist_weight,texture_spread,feat_match'); self.gan = PatchGANLoss(gan_mode)
     def l1(self, out, target):
         "L1 between `out` and `target`, both blurred by `l1_blur` px (in float32) when it is set."
         if not self.l1_blur: return F.l1_loss(out, target)
@@ -91,25 +92,34 @@ class Pix2PixLoss(nn.Module):
         "L1 between the `band_amplitudes` of `fake` and `real`, each band's energy pooled over `texture_spread` px (float32, no autocast)."
         with torch.autocast(fake.device.type, enabled=False):
             return F.l1_loss(*(band_amplitudes(a, (self.texture_spread,) * 2, eps=1e-6) for a in (fake, real)))
-    def parts(self, fake_logits, fake, target, mean=None, other=None) -> dict:
-        "The generator's terms, unweighted: `gan` (the critic's logits on `fake` against 'real'), `l1` (of `mean`, default `fake`), `texture`, and `seek` when `other` (a second draw) is given."
+    def parts(self, fake_logits, fake, target, mean=None, other=None, feats=None) -> dict:
+        "The generator's terms, unweighted: `gan` (the critic's logits on `fake` against 'real'), `l1` (of `mean`, default `fake`), `texture`, `seek` when `other` (a second draw) is given, `fm` when `feats` (the critic's activations on `fake`, on `target`) are."
         p = dict(gan=self.gan(fake_logits, True), l1=self.l1(fake if mean is None else mean, target),
                  texture=self.texture(fake, target) if self.texture_weight else 0.)
         if other is not None and self.mode_seeking: p['seek'] = 1 / ((fake.float() - other.float()).abs().mean() + 1e-5)
         if self.hist_weight: p['hist'] = self.hist(fake, target)
+        if self.feat_match and feats is not None: p['fm'] = self.matching(*feats)
         return p
-    def hist(self, fake, real):
-        "1-D Wasserstein distance between each crop's pixel intensities in `fake` and in `real`: L1 of their sorted values, wherever the pixels sit."
-        return F.l1_loss(*(a.float().flatten(1).sort(1).values for a in (fake, real)))
     def combine(self, p:dict):
         return (self.lambda_l1 * p['l1'] + self.texture_weight * p['texture'] + p['gan'] + self.mode_seeking * p.get('seek', 0.)
-                + self.hist_weight * p.get('hist', 0.))
-    def forward(self, fake_logits, fake, target, mean=None, other=None):
+                + self.hist_weight * p.get('hist', 0.) + self.feat_match * p.get('fm', 0.))
+    def forward(self, fake_logits, fake, target, mean=None, other=None, feats=None):
         "The generator's loss for drawing `fake` (noise-free, or the draws' mean: `mean`; a second draw: `other`) where `target` is true; `fake_logits` are the critic's on it."
-        return self.combine(self.parts(fake_logits, fake, target, mean, other))
+        return self.combine(self.parts(fake_logits, fake, target, mean, other, feats))
     def critic(self, real_logits, fake_logits):
         "The critic's loss: real pairs are 1, the generator's (detached) drawings 0."
         return (self.gan(real_logits, True) + self.gan(fake_logits, False)) / 2
+
+# %% ../nbs/05_pix2pix.ipynb #8cbb46d5
+@patch
+def hist(self:Pix2PixLoss, fake, real):
+    "1-D Wasserstein distance between each crop's pixel intensities in `fake` and in `real`: L1 of their sorted values, wherever the pixels sit."
+    return F.l1_loss(*(a.float().flatten(1).sort(1).values for a in (fake, real)))
+
+@patch
+def matching(self:Pix2PixLoss, fake_feats:list, real_feats:list):
+    "Mean over the critic's layers of L1 between its activations on the draw and (detached) on the truth: pix2pixHD's feature matching."
+    return sum(F.l1_loss(f.float(), r.detach().float()) for f, r in zip(fake_feats, real_feats)) / len(fake_feats)
 
 # %% ../nbs/05_pix2pix.ipynb #1d88a82b
 def pix2pix_adam(ps, lr:float=2e-4):
@@ -137,9 +147,9 @@ class Pix2PixTrainer(Callback):
         if self.d_opt is None:
             self.d_opt = torch.optim.Adam(self.critic.parameters(), lr=self.learn.lr, betas=(0.5, 0.999), eps=1e-8)
             if self.d_opt_state: self.d_opt.load_state_dict(self.d_opt_state)
-    def judge(self, x, img, pid):
-        "The critic's patch logits for protein images `img` of proteins `pid` on nuclei `x`."
-        return self.critic(x, img, bare_model(self.model).theta(pid).detach() if self.critic.cond_dim else None)
+    def judge(self, x, img, pid, features:bool=False):
+        "The critic's patch logits for protein images `img` of proteins `pid` on nuclei `x` (and its activations, with `features`)."
+        return self.critic(x, img, bare_model(self.model).theta(pid).detach() if self.critic.cond_dim else None, features=features)
     def after_fit(self): self.critic.requires_grad_(True)
     def state(self) -> dict:
         "What a checkpoint needs to resume the critic (for `CheckpointCB(extra=...)`)."
@@ -172,7 +182,11 @@ def after_loss(self:Pix2PixTrainer):
     for _ in range(self.draws - 1):   # other dropout masks and latents: other draws of the same crops
         more.append(self.model(*self.xb)); means.append(clean(more[-1]))
     mean = torch.stack(means).mean(0) if more else None if noise is None else means[0]   # moment reconstruction: the draws' mean must match the truth, not each draw
-    p = self.gan_loss.parts(self.judge(x, self.pred, pid), self.pred, self.yb[0], mean, more[0] if more else None)
+    fm = bool(self.gan_loss.feat_match)   # feature matching: the critic's activations on the draw and, as targets, on the truth
+    logits, feats = self.judge(x, self.pred, pid, True) if fm else (self.judge(x, self.pred, pid), None)
+    if fm:
+        with torch.no_grad(): feats = (feats, self.judge(x, self.yb[0], pid, True)[1])
+    p = self.gan_loss.parts(logits, self.pred, self.yb[0], mean, more[0] if more else None, feats)
     self.learn.loss_grad = self.gan_loss.combine(p)
     self.loss_G = p['gan'].detach()
 
@@ -298,7 +312,7 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
     "A fastai `Learner` training the Pix2Pix generator, with the critic in its `Pix2PixTrainer`; L1, PCC, SSIM, one sample's PCC and sharpness, both players' losses logged."
     s = learner_settings(settings, resume, True, **kwargs); s.check_model()
     gen, critic, fine = gan_players(dls, theta, s, resume)
-    p2p = Pix2PixTrainer(critic, Pix2PixLoss(s.lambda_l1, s.l1_blur, s.texture_weight, s.gan_mode, s.mode_seeking, s.hist_weight, s.texture_spread), resume and resume['d_opt'],
+    p2p = Pix2PixTrainer(critic, Pix2PixLoss(s.lambda_l1, s.l1_blur, s.texture_weight, s.gan_mode, s.mode_seeking, s.hist_weight, s.texture_spread, s.feat_match), resume and resume['d_opt'],
                          s.draws)
     hist, draw = LossHistory(resume), SampleDraw()
     cbs = [p2p, CriticAverage(), DivergenceGuard(), hist, draw]

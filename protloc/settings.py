@@ -51,6 +51,7 @@ class ModelSettings:
                  draws:int=1, # GAN: draws of each crop per training step; L1 compares their mean (moment reconstruction), so the draws may differ
                  texture_spread:float=8., # GAN: px over which the texture term pools each band's energy (larger: how much texture a cell has, not where)
                  hist_weight:float=0., # GAN: weight of the histogram term (a draw's sorted pixels against the truth's, per crop: as few bright pixels, anywhere)
+                 feat_match:float=0., # GAN: weight of the feature-matching term (pix2pixHD: the critic's activations on a draw against those on the truth)
                  mode_seeking:float=0.): # GAN: weight of the mode-seeking term, 1 / mean |draw 1 − draw 2| (needs draws >= 2)
         store_attr(store_args=False)
 
@@ -119,7 +120,8 @@ def check_model(self:ModelSettings):
     if self.z_global and not self.z_dim: raise ProtlocError('--z_global needs a latent: set --z_dim')
     if not 0 <= self.fine_noise < self.depth: raise ProtlocError(f'--fine_noise must be 0 to --depth - 1 ({self.depth - 1}), not {self.fine_noise}')
     if self.texture_spread <= 0: raise ProtlocError(f'--texture_spread must be > 0 px, not {self.texture_spread}')
-    if self.z_dim < 0 or self.hist_weight < 0: raise ProtlocError(f'--z_dim and --hist_weight must be >= 0 (got {self.z_dim}, {self.hist_weight})')
+    if min(self.z_dim, self.hist_weight, self.feat_match) < 0:
+        raise ProtlocError(f'--z_dim, --hist_weight and --feat_match must be >= 0 (got {self.z_dim}, {self.hist_weight}, {self.feat_match})')
     if self.draws < 1 or self.mode_seeking < 0 or (self.mode_seeking and self.draws < 2):
         raise ProtlocError(f'--draws must be >= 1 and --mode_seeking >= 0, with --draws >= 2 when it is set (got {self.draws}, {self.mode_seeking})')
 
