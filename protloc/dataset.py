@@ -18,7 +18,7 @@ from .summary import load_proteins, read_image_list, unknown_protein
 
 # %% auto #0
 __all__ = ['BLOCK', 'NORM', 'background_grid', 'interp_matrix', 'upsample_grid', 'background', 'norm_stats', 'normalize_part',
-           'normalize', 'norm_settings', 'crop_pair', 'cell_crop', 'ProteinDataset', 'CropDataLoader',
+           'normalize', 'norm_settings', 'cell_corner', 'crop_pair', 'cell_crop', 'ProteinDataset', 'CropDataLoader',
            'ProteinDataLoaders', 'check_listed', 'protein_dls']
 
 # %% ../nbs/01_dataset.ipynb #c3a8f2d1
@@ -109,17 +109,28 @@ def norm_settings(norm:dict # a checkpoint's (or any) `normalize` settings
     return {**NORM, 'bg_tile': 0, **norm}
 
 # %% ../nbs/01_dataset.ipynb #387bdf40
+def cell_corner(nuc:np.ndarray, # H×W nucleus channel (normalized)
+                size:int, # crop side
+                r:random.Random) -> tuple|None: # (y, x) of the crop's corner; None when the channel is blank
+    "A `size`×`size` crop's corner, centred on a pixel drawn with probability ∝ the squared nucleus stain (nuclei, not haze), kept inside the image."
+    wt = np.cumsum(np.clip(nuc, 0, None).astype(np.float64).ravel() ** 2)
+    if wt[-1] <= 0: return None
+    py, px = divmod(min(int(np.searchsorted(wt, r.random() * wt[-1], side='right')), len(wt) - 1), nuc.shape[1])
+    return min(max(py - size // 2, 0), nuc.shape[0] - size), min(max(px - size // 2, 0), nuc.shape[1] - size)
+
 def crop_pair(img:np.ndarray, # C×H×W normalized image
               size:int, # crop side
               seed:int|None=None, # None: centre crop without augmentation; else a random crop + dihedral transform
+              cells:float=0., # with a seed: the share of crops centred on a nucleus (`cell_corner`) instead of anywhere
              ) -> np.ndarray:
-    "Crop `size`×`size` from `img`; with a seed, at a random place and with a random flip/90° rotation."
+    "Crop `size`×`size` from `img`; with a seed, at a random place (or, a `cells` share of the time, on a nucleus) and with a random flip/90° rotation."
     _, h, w = img.shape
     if h < size or w < size: raise ProtlocError(f'crop size {size} is larger than the image ({h}×{w})')
     if seed is None: y, x, k, flip = (h - size) // 2, (w - size) // 2, 0, False
     else:
         r = random.Random(seed)
         y, x, k, flip = r.randint(0, h - size), r.randint(0, w - size), r.randint(0, 3), r.random() < 0.5
+        if cells and r.random() < cells: y, x = cell_corner(img[0], size, r) or (y, x)
     c = img[:, y:y + size, x:x + size]
     if flip: c = c[:, :, ::-1]
     return np.ascontiguousarray(np.rot90(c, k, axes=(1, 2)))
@@ -147,8 +158,10 @@ class ProteinDataset:
                  size:int=256, # crop side
                  channels:tuple=(0, 1), # (nucleus, protein) channel indices in the files
                  norm:dict=NORM, # `normalize` settings
-                 cache:int=8): # decoded images kept per process (LRU)
+                 cache:int=8, # decoded images kept per process (LRU)
+                 cell_crops:float=0.): # share of the random crops centred on a nucleus (`crop_pair`'s `cells`)
         self.img_dir, self.size, self.channels, self.norm, self.cache_size = Path(img_dir), size, tuple(channels), norm_settings(norm), cache
+        self.cell_crops = cell_crops
         for it in items:
             if it['protein'] not in proteins: raise unknown_protein(it['protein'], proteins, 'image list')
         self.paths = [it['path'] for it in items]
@@ -168,7 +181,7 @@ class ProteinDataset:
 
     def __getitem__(self, idx):
         i, seed = idx if isinstance(idx, (tuple, list)) else (idx, -1)   # -1: centre crop, no augmentation
-        c = torch.from_numpy(crop_pair(self.image(i), self.size, None if seed < 0 else seed))
+        c = torch.from_numpy(crop_pair(self.image(i), self.size, None if seed < 0 else seed, self.cell_crops))
         return c[:1], torch.tensor(self.pids[i]), c[1:]
 
 # %% ../nbs/01_dataset.ipynb #fb72cfbd
@@ -218,7 +231,7 @@ def protein_dls(img_dir, # image folder (OpenCell layout)
                 seed:int=0, # seeds shuffling and crops
                 device=None, # where batches go (fastai's default device when None)
                 pin_memory:bool|None=None, # page-locked batches copied without blocking (None: when `device` is CUDA)
-                **ds_kwargs, # to `ProteinDataset`: channels (nucleus, protein indices), norm (`normalize` settings), cache (images per worker)
+                **ds_kwargs, # to `ProteinDataset`: channels (nucleus, protein indices), norm (`normalize` settings), cache (images per worker), cell_crops (share of crops on a nucleus)
                ) -> ProteinDataLoaders:
     "fastai DataLoaders of (nucleus crop, protein id) -> protein crop from the summary files."
     if size < 8 or bs < 1: raise ProtlocError(f'--size must be >= 8 and --bs >= 1 (got {size}, {bs})')

@@ -74,6 +74,7 @@ class TrainSettings(ModelSettings):
                  lr:float=None, # learning rate: regression 3e-3 (peak of one-cycle), GAN 2e-4 (Adam, as Pix2Pix)
                  seed:int=0, # random seed (weights, data order, crops)
                  crops_per_image:int=4, # random crops per training image per epoch
+                 cell_crops:float=0., # share of the training crops centred on a nucleus, the rest anywhere (0: all anywhere)
                  resume:bool=False, # continue from OUT_DIR/last.pth
                  compile:bool=False, # GPU: torch.compile the network(s) (slower first batch, faster after)
                  fp32:bool=False, # CPU: train in float32 (default: bf16 autocast where the CPU computes in bf16 natively)
@@ -129,6 +130,7 @@ def check_model(self:ModelSettings):
 def check(self:TrainSettings):
     "`check_model`, and the run's own settings: what `train_regression` and `train_gan` check before reading anything."
     if self.epochs < 1 or self.bs < 1: raise ProtlocError(f'--epochs and --bs must be >= 1 (got {self.epochs}, {self.bs})')
+    if not 0 <= self.cell_crops <= 1: raise ProtlocError(f'--cell_crops must be a share from 0 to 1, not {self.cell_crops}')
     if self.is_gan and self.theta_file is None:
         raise ProtlocError('--is_gan needs --theta_file (protloc_prep writes a random one; protloc_theta extracts learned ones)')
     self.check_model()

@@ -191,7 +191,7 @@ def train_dls(s:TrainSettings) -> ProteinDataLoaders: # its data, crop size, bat
     rows = [r for r in read_image_list(s.img_list) if r['protein'] in proteins]  # a smaller protein list = a subset
     check_listed(s.img_dir, rows, s.img_list)
     if not rows: raise ProtlocError(f'{s.img_list}: no image of a protein in {s.protein_list}')
-    return protein_dls(s.img_dir, rows, proteins, s.size, s.bs, s.crops_per_image, workers, s.seed, device=default_device())
+    return protein_dls(s.img_dir, rows, proteins, s.size, s.bs, s.crops_per_image, workers, s.seed, device=default_device(), cell_crops=s.cell_crops)
 
 # %% ../nbs/03_train.ipynb #9c8b3c1b
 def train_regression(s:TrainSettings): # the run's settings (`protloc_train`'s flags)
