@@ -81,6 +81,11 @@ def score(a, d, s, split, threads):
     sc['model'] = sc.model.map(lambda m: rename(m, names))
     return sc
 
+def std_scales(s, a) -> dict:
+    "The GAN's σ-scaling factors that protloc_eval fitted on this seed's validation images (its predictive std, a constant, the noise model)."
+    p = s/f'eval_{a.split}{gan_dir(a)[3:]}'/'metrics.json'
+    return json.loads(p.read_text()).get('std_scales', {}).get(gan_dir(a), {}) if p.is_file() else {}
+
 def rename(m, names):
     "protloc_eval names a model by its folder ('reg (wrong protein)'); the bench's names are the table's."
     for k, v in names.items():
@@ -113,7 +118,8 @@ def seen_proteins(s) -> set:
 
 # ---------------------------------------------------------------- the table: means over seeds, 95 % intervals over images
 METRICS = ['loc_correct', 'loc_correct_draws', 'radial_distance', 'compartment_error', 'intensity', 'sharpness', 'hallucination_ratio', 'pcc',
-           'pcc_mean_of_samples', 'uncertainty_stratified', 'uncertainty_stratified_mean', 'coverage_1sd', 'coverage_2sd']
+           'pcc_mean_of_samples', 'uncertainty_stratified', 'uncertainty_stratified_mean', 'coverage_1sd', 'coverage_2sd',
+           'coverage_1sd_cal', 'coverage_2sd_cal', 'coverage_gap_cal', 'coverage_1sd_cal_const', 'coverage_gap_cal_const', 'coverage_gap_cal_noise']
 
 def table(scores:pd.DataFrame) -> pd.DataFrame:
     "Per (model, family; family 'all' first): each metric's mean over every image of every seed, its 95 % bootstrap interval, and the seeds' own means."
@@ -177,6 +183,15 @@ def checks(t:pd.DataFrame, per_seed:dict, knn:pd.DataFrame) -> pd.DataFrame:
     add('uncertainty within intensity strata: predictive std - mean as std', A(GAN, 'uncertainty_stratified') - A(GAN, 'uncertainty_stratified_mean'),
         (np.nan, np.nan), '>= 0.05', lambda v: v >= 0.05, S(GAN, 'unc_margin'))
     add('coverage of mean ± 1 std (calibrated: 0.68)', A(GAN, 'coverage_1sd'), I(GAN, 'coverage_1sd'), '0.58-0.78', lambda v: 0.58 <= v <= 0.78, S(GAN, 'cov1'))
+    if (GAN, 'cov1_cal') in per_seed:   # σ-scaled on the validation images; a constant std scaled the same way is the trivial baseline
+        add('coverage of mean ± 1 std, σ-scaled on validation images', A(GAN, 'coverage_1sd_cal'), I(GAN, 'coverage_1sd_cal'), '0.58-0.78',
+            lambda v: 0.58 <= v <= 0.78, S(GAN, 'cov1_cal'), A(GAN, 'coverage_1sd_cal_const'))
+        add('coverage of mean ± 2 std, σ-scaled (calibrated: 0.95)', A(GAN, 'coverage_2sd_cal'), I(GAN, 'coverage_2sd_cal'), '0.90-0.99',
+            lambda v: 0.90 <= v <= 0.99, S(GAN, 'cov2_cal'))
+        add('coverage gap over intensity strata, σ-scaled: std - constant std', A(GAN, 'coverage_gap_cal') - A(GAN, 'coverage_gap_cal_const'),
+            (np.nan, np.nan), '< -0.05', lambda v: v < -0.05, S(GAN, 'gap_vs_const'))
+        add('coverage gap over intensity strata, σ-scaled: std - noise model alone', A(GAN, 'coverage_gap_cal') - A(GAN, 'coverage_gap_cal_noise'),
+            (np.nan, np.nan), '< -0.02', lambda v: v < -0.02, S(GAN, 'gap_vs_noise'))
     add('GAN hallucination / truth\'s own', A(GAN, 'hallucination_ratio'), I(GAN, 'hallucination_ratio'), '<= 1.5 (beside regression)',
         lambda v: v <= 1.5, S(GAN, 'hall'), A(AGN, 'hallucination_ratio'))
     return pd.DataFrame(rows)
@@ -195,6 +210,10 @@ def seed_stats(scores:pd.DataFrame) -> dict:
                 (REG, 'pcc_vs_wrong'): mean(REG, 'pcc') - mean(f'{REG} (wrong protein)', 'pcc'),
                 (GAN, 'unc_margin'): mean(GAN, 'uncertainty_stratified') - mean(GAN, 'uncertainty_stratified_mean'),
                 (GAN, 'cov1'): mean(GAN, 'coverage_1sd'), (GAN, 'hall'): mean(GAN, 'hallucination_ratio')}
+        if 'coverage_1sd_cal' in s and s[s.model == GAN].coverage_1sd_cal.notna().any():
+            vals.update({(GAN, 'cov1_cal'): mean(GAN, 'coverage_1sd_cal'), (GAN, 'cov2_cal'): mean(GAN, 'coverage_2sd_cal'),
+                         (GAN, 'gap_vs_const'): mean(GAN, 'coverage_gap_cal') - mean(GAN, 'coverage_gap_cal_const'),
+                         (GAN, 'gap_vs_noise'): mean(GAN, 'coverage_gap_cal') - mean(GAN, 'coverage_gap_cal_noise')})
         if 'loc_correct_draws' in s and s[s.model == GAN].loc_correct_draws.notna().any():
             vals.update({(GAN, 'loc_draws_all'): mean(GAN, 'loc_correct_draws'), (GAN, 'loc_draws_worst'): fam(GAN, 'loc_correct_draws').min()})
         for k, v in vals.items(): out.setdefault(k, []).append(v)
@@ -239,8 +258,9 @@ def summary_md(out:Path) -> str:
              f"**hallucination** ÷ the truth's own: GAN {row(GAN, 'hallucination_ratio')}, regression {row(REG, 'hallucination_ratio')}.",
              f"- **PCC**: regression {row(REG, 'pcc')} against {row(f'{REG} (wrong protein)', 'pcc')} with the wrong protein; "
              f"the mean of {setup['samples']} GAN samples {row(GAN, 'pcc_mean_of_samples')}.", '',
-             "Each target, its verdict over the seeds ('tie' where the seeds disagree) and whether the protein-agnostic baseline would pass it too:", '',
-             '| check | value | target | verdict | agnostic baseline |', '|---|---|---|---|---|']
+             "Each target, its verdict over the seeds ('tie' where the seeds disagree) and whether a trivial baseline would pass it too "
+             "(the protein-agnostic model; for the σ-scaled coverage, a constant std scaled the same way):", '',
+             '| check | value | target | verdict | trivial baseline |', '|---|---|---|---|---|']
     for r in chk.itertuples():
         agn = '' if pd.isna(r.agnostic) else f"{r.agnostic:.2f} ({'passes' if r.agnostic_passes else 'fails'})"
         lines.append(f'| {r.check} | {fmt(r.value, r.lo, r.hi)} | {r.target} | {r.verdict} | {agn} |')
@@ -282,6 +302,7 @@ def main(a):
     trained = bool(TRAINED)   # a rescoring of cached models keeps the wall time of the run that trained them (None: not known here)
     wall = round(time.time() - t0) if trained else prev.get('wall_s') if prev.get('train_s') == times else None
     (out/'setup.json').write_text(json.dumps(dict(vars(a), wall_s=wall, train_s=times, gan=gan_settings(dirs[a.seeds[0]]/gan_dir(a)/'last.pth'),
+                                                  std_scales={s: std_scales(dirs[s], a) for s in a.seeds},
                                                   **({} if trained else {'rescored_s': round(time.time() - t0)})), indent=1))
     pd.set_option('display.width', 250); pd.set_option('display.max_columns', 30)
     cols = ['model', 'images', *[c for c in ('loc_correct', 'radial_distance', 'compartment_error', 'intensity', 'sharpness', 'hallucination_ratio', 'pcc') if c in t]]

@@ -19,7 +19,8 @@ __all__ = ['METRICS', 'RINGS', 'pcc', 'ssim', 'hf_power', 'sharpness', 'batch_sh
            'sample_stats', 'uncertainty_spearman', 'fine_variance', 'predictive_std', 'gaussian_blur',
            'band_amplitudes', 'signed_distance', 'signal', 'loc_features', 'texture_features', 'nuclear_features',
            'LocClassifier', 'radial_profile', 'radial_distance', 'hallucination_ratio', 'stratified_spearman',
-           'interval_coverage', 'bootstrap_ci', 'seeds_bootstrap_ci', 'painting_scores', 'uncertainty_scores']
+           'interval_coverage', 'std_scale', 'coverage_gap', 'bootstrap_ci', 'seeds_bootstrap_ci', 'painting_scores',
+           'uncertainty_scores']
 
 # %% ../nbs/01a_metrics.ipynb #5cb2a61f
 def pcc(pred, targ):
@@ -259,6 +260,24 @@ def stratified_spearman(std:np.ndarray, mean:np.ndarray, truth:np.ndarray, # H×
 def interval_coverage(mean:np.ndarray, std:np.ndarray, truth:np.ndarray, k:float=1.) -> float:
     "Share of the truth's pixels within `mean` ± `k`·`std` (calibrated: 0.68 at k = 1, 0.95 at k = 2)."
     return float((np.abs(truth - mean) <= k * std).mean())
+
+# %% ../nbs/01a_metrics.ipynb #69a69d51
+def std_scale(means, stds, truths, # H×W arrays, one of each per image (the validation split's)
+              level:float=0.6827, # the share of the truth's pixels that mean ± s·std should hold
+              stride:int=2) -> float: # every stride-th pixel
+    "σ-scaling: the factor s that makes mean ± s·std hold `level` of the truth's pixels, pooled over the images (fit it on validation images, apply it to others)."
+    z = [(np.abs(t - m) / np.maximum(s, 1e-12))[::stride, ::stride].ravel() for m, s, t in zip(means, stds, truths)]
+    return float(np.quantile(np.concatenate(z), level)) if z else 1.
+
+def coverage_gap(mean:np.ndarray, std:np.ndarray, truth:np.ndarray, # H×W each
+                 strata:int=4, # intensity bins of `mean` (quantiles)
+                 target:float=0.6827) -> float: # the calibrated share of mean ± std
+    "Mean over intensity strata of `mean` of |coverage of mean ± std − `target`|: is the std calibrated at every brightness, not only on average?"
+    m, e, s = mean.ravel(), np.abs(truth - mean).ravel(), std.ravel()
+    edges = np.unique(np.quantile(m, np.linspace(0, 1, strata + 1)))
+    b = np.clip(np.searchsorted(edges, m, 'right') - 1, 0, max(len(edges) - 2, 0))
+    return float(np.mean([abs((e[b == j] <= s[b == j]).mean() - target) for j in np.unique(b)]))
+
 
 # %% ../nbs/01a_metrics.ipynb #be08119d
 def bootstrap_ci(values, # one number per item (image), NaNs dropped

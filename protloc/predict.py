@@ -178,13 +178,14 @@ def paint(model, # from `build_model`
 def prediction_channels(p:np.ndarray, # P×H×W, or P×K×H×W with samples
                         names:list, # the P protein names
                         samples:int=1, raw:bool=False, # K, and whether to keep the draws
-                        fine:dict|None=None # the checkpoint's `fine_variance`: the std is `predictive_std` (None: the draws' pooled spread)
+                        fine:dict|None=None, # the checkpoint's `fine_variance`: the std is `predictive_std` (None: the draws' pooled spread)
+                        std_scale:float=1. # σ-scaling factor of the std (`protloc_eval` fits it on validation images; 1: as drawn)
                        ) -> tuple: # (H×W or C×H×W array, channel labels or None)
     "The array and channel labels of one output file."
     one, hw = len(names) == 1, p.shape[-2:]
     if samples == 1: return (p[0], None) if one else (p, list(names))
     if raw: kinds, q = [f'sample {k}' for k in range(samples)], p
-    else: kinds, q = ['mean', 'std'], np.stack([np.stack([m, predictive_std(s, m, fine)]) for m, s in zip(p.mean(1), p.std(1))])
+    else: kinds, q = ['mean', 'std'], np.stack([np.stack([m, std_scale * predictive_std(s, m, fine)]) for m, s in zip(p.mean(1), p.std(1))])
     return q.reshape(-1, *hw), kinds if one else [f'{n} {k}' for n in names for k in kinds]
 
 def write_prediction(dst, # .tif to write
@@ -279,12 +280,13 @@ def write_zarr(dst, # .ome.zarr folder to write (replaced atomically: a killed r
 
 
 # %% ../nbs/03b_own_images.ipynb #dd09364b
-def _check_flags(samples, pixel_size, tile, num_threads, nucleus_channel, img_dir, out_dir, fmt='tiff'):
+def _check_flags(samples, pixel_size, tile, num_threads, nucleus_channel, img_dir, out_dir, fmt='tiff', std_scale=1.):
     if fmt not in ('tiff', 'ome-zarr'): raise ProtlocError(f"--format must be tiff or ome-zarr, not {fmt!r}")
     if fmt == 'ome-zarr':
         try: import zarr, ome_zarr
         except ImportError: raise ProtlocError('--format ome-zarr needs ome-zarr-py: pip install "protloc[bioimage]"') from None
     if samples < 1: raise ProtlocError(f'--samples must be >= 1, not {samples}')
+    if not std_scale > 0: raise ProtlocError(f'--std_scale must be > 0, not {std_scale}')
     if pixel_size is not None and not pixel_size > 0: raise ProtlocError(f'--pixel_size must be > 0 (µm per pixel), not {pixel_size}')
     if tile < 64: raise ProtlocError(f'--tile must be >= 64 pixels, not {tile}')
     if num_threads < 1: raise ProtlocError(f'--num_threads must be >= 1, not {num_threads}')
@@ -293,7 +295,7 @@ def _check_flags(samples, pixel_size, tile, num_threads, nucleus_channel, img_di
         raise ProtlocError(f'--out_dir {out_dir} is inside --img_dir {img_dir}: its predictions would be read as input; choose a folder outside it')
 
 def paint_file(model, ck:dict, path, dst, names:list, nucleus_channel:int=0, pixel_size:float|None=None,
-               samples:int=1, raw_samples:bool=False, tile:int=1024, bf16:bool|None=None, fmt:str='tiff'):
+               samples:int=1, raw_samples:bool=False, tile:int=1024, bf16:bool|None=None, fmt:str='tiff', std_scale:float=1.):
     "Read one image's nucleus, paint `names` onto it, write `dst` (ImageJ TIFF, or OME-Zarr: `fmt='ome-zarr'`); returns the pixel size used."
     nuc = nucleus_source(path, nucleus_channel) if fmt == 'ome-zarr' else read_fov(path, (nucleus_channel,))[0]
     px = pixel_size or pixel_size_um(path)
@@ -305,7 +307,7 @@ def paint_file(model, ck:dict, path, dst, names:list, nucleus_channel:int=0, pix
         write_zarr(dst, lambda a: paint_zarr(model, ck, nuc, pids, a, tile, bf16=bf16), (len(names), *nuc.shape), names, px)
         return px
     p = paint(model, ck, np.asarray(nuc), pids, px, samples, tile, bf16)
-    arr, labels = prediction_channels(p, names, samples, raw_samples, ck.get('fine_variance'))
+    arr, labels = prediction_channels(p, names, samples, raw_samples, ck.get('fine_variance'), std_scale)
     if fmt == 'tiff': write_prediction(dst, arr, labels, px)
     else:
         arr = arr.reshape(-1, *arr.shape[-2:])
@@ -350,10 +352,11 @@ def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression o
                  skip_existing:bool=False, # leave images whose prediction exists (continue a killed run)
                  seed:int=0, # random seed of the samples (the same seed, the same draws)
                  num_threads:int=2, # torch threads
-                 format:str='tiff'): # tiff: one ImageJ TIFF per image; ome-zarr: a multiscale OME-Zarr (NAME.ome.zarr), written tile by tile
+                 format:str='tiff', # tiff: one ImageJ TIFF per image; ome-zarr: a multiscale OME-Zarr (NAME.ome.zarr), written tile by tile
+                 std_scale:float=1.): # with --samples: multiply the std by this σ-scaling factor (`protloc_eval` prints it, fitted on validation images)
     "Paint proteins onto nucleus images: one float32 TIFF (or OME-Zarr) per image, one channel per protein, calibrated in µm."
     ck = load_checkpoint(model)
-    _check_flags(samples, pixel_size, tile, num_threads, nucleus_channel, img_dir, out_dir, format)
+    _check_flags(samples, pixel_size, tile, num_threads, nucleus_channel, img_dir, out_dir, format, std_scale)
     torch.set_num_threads(num_threads)
     jobs = predict_jobs(img_dir, img_list, as_protein, all_proteins, ck['proteins'], model)
     src, out = Path(img_dir), Path(out_dir)
@@ -365,7 +368,7 @@ def predict_main(model:str, # checkpoint (.pth) from protloc_train, regression o
     for rel, names in progress_bar(jobs):
         dst = (out/rel).with_suffix('.tif' if format == 'tiff' else '.ome.zarr')
         if skip_existing and dst.exists(): continue
-        paint_file(net, ck, src/rel, dst, names, nucleus_channel, pixel_size, samples, raw_samples, tile, bf16, format); done += 1
+        paint_file(net, ck, src/rel, dst, names, nucleus_channel, pixel_size, samples, raw_samples, tile, bf16, format, std_scale); done += 1
     dt = time.time() - t0; n_p = len({n for _, ns in jobs for n in ns})
     print(f"{done} image(s) painted ({n_p} protein(s), {'bf16' if bf16 else 'fp32'}) in {dt:.1f} s, "
           f"{done / max(dt, 1e-9):.2f} images/s; {len(jobs) - done} skipped as already done -> {out}")

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
 from .dataset import NORM, normalize
-from .metrics import (METRICS, LocClassifier, loc_features, painting_scores, pcc, predictive_std, sample_stats, sharpness,
+from .metrics import (METRICS, LocClassifier, coverage_gap, interval_coverage, loc_features, painting_scores, pcc, predictive_std,
+                             sample_stats, sharpness, std_scale,
                              uncertainty_scores, uncertainty_spearman)
 from .predict import gan_draws, load_models, predict_fov, prediction_and_spread, resample
 from .embed import read_families
@@ -20,7 +21,8 @@ from .gallery import results_grid
 
 # %% auto #0
 __all__ = ['EXTRA', 'wrong_ids', 'mean_images', 'family_mean_images', 'fit_loc_classifier', 'sample_scores', 'draws_fidelity',
-           'eval_models', 'summarize', 'md_table', 'slug', 'write_metrics', 'eval_main']
+           'std_maps', 'calibrated_scores', 'fit_std_scales', 'eval_models', 'summarize', 'md_table', 'slug',
+           'write_metrics', 'eval_main']
 
 # %% ../nbs/06_results.ipynb #6d960299
 def wrong_ids(names) -> dict:
@@ -61,15 +63,19 @@ def fit_loc_classifier(rows:list, img_dir, families:dict, norm:dict=NORM) -> Loc
 # %% ../nbs/06_results.ipynb #f472f29a
 EXTRA = ('compartment_error', 'radial_distance', 'hallucination_ratio', 'loc_correct',   # every painting (loc_correct: with families)
          'loc_correct_draws', 'pcc_mean_of_samples', 'uncertainty_spearman', 'sharpness_mean_of_samples', 'uncertainty_spearman_spread', 'uncertainty_spearman_mean',
-         'uncertainty_stratified', 'uncertainty_stratified_mean', 'coverage_1sd', 'coverage_2sd')   # GANs: their samples' mean and std
+         'uncertainty_stratified', 'uncertainty_stratified_mean', 'coverage_1sd', 'coverage_2sd',   # GANs: their samples' mean and std
+         'coverage_1sd_cal', 'coverage_2sd_cal', 'coverage_gap_cal', 'coverage_1sd_cal_const', 'coverage_gap_cal_const', 'coverage_gap_cal_noise')   # σ-scaled on validation images
 
 def sample_scores(mean:np.ndarray, spread:np.ndarray, truth:np.ndarray, # a GAN's draws' mean and raw spread, the truth (H×W)
-                  fine:dict|None=None) -> dict: # the checkpoint's `fine_variance`
-    "A GAN's `EXTRA` scores: mean-of-samples PCC and sharpness; how well the predictive std, the draws' spread alone and the mean itself rank the error (and within intensity strata); the std's coverage."
+                  fine:dict|None=None, # the checkpoint's `fine_variance`
+                  scales:dict|None=None) -> dict: # `std_scale` of each of `std_maps`, fitted on validation images (None: no calibrated scores)
+    "A GAN's `EXTRA` scores: mean-of-samples PCC and sharpness; how well the predictive std, the draws' spread alone and the mean itself rank the error (and within intensity strata); the std's coverage, raw and σ-scaled."
     rho, std = (lambda sd: uncertainty_spearman(sd, mean, truth)), predictive_std(spread, mean, fine)
-    return dict(pcc_mean_of_samples=float(pcc(*(torch.from_numpy(a)[None] for a in (mean, truth)))), sharpness_mean_of_samples=sharpness(mean, truth),
-                uncertainty_spearman=rho(std), uncertainty_spearman_spread=rho(predictive_std(spread, mean)),
-                uncertainty_spearman_mean=rho(mean), **uncertainty_scores(mean, std, truth))   # the mean as a std: the baseline
+    out = dict(pcc_mean_of_samples=float(pcc(*(torch.from_numpy(a)[None] for a in (mean, truth)))), sharpness_mean_of_samples=sharpness(mean, truth),
+               uncertainty_spearman=rho(std), uncertainty_spearman_spread=rho(predictive_std(spread, mean)),
+               uncertainty_spearman_mean=rho(mean), **uncertainty_scores(mean, std, truth))   # the mean as a std: the baseline
+    if scales: out.update(calibrated_scores(mean, {k: scales[k] * sd for k, sd in std_maps(mean, spread, fine).items() if k in scales}, truth))
+    return out
 
 def draws_fidelity(draws:np.ndarray, nuc:np.ndarray, # a GAN's K×H×W draws of one image, its nucleus (H×W)
                    clf:LocClassifier|None, family:str) -> dict: # the family classifier, the protein's family
@@ -77,6 +83,39 @@ def draws_fidelity(draws:np.ndarray, nuc:np.ndarray, # a GAN's K×H×W draws of 
     if clf is None or not family: return {}
     names = clf.predict(np.stack([loc_features(d, nuc) for d in draws]))
     return dict(loc_correct_draws=float(np.mean([n == family for n in names])))
+
+# %% ../nbs/06_results.ipynb #606923b3
+def std_maps(mean:np.ndarray, spread:np.ndarray, # a GAN's draws' mean and raw spread (H×W)
+             fine:dict|None=None) -> dict: # the checkpoint's `fine_variance`
+    "The std maps a GAN's uncertainty is calibrated as: its predictive std ('std') beside two trivial ones, a constant ('const') and the noise model at the mean's brightness alone ('noise', given `fine`)."
+    out = dict(std=predictive_std(spread, mean, fine), const=np.ones_like(mean))
+    if fine: out['noise'] = predictive_std(np.zeros_like(spread), mean, fine, 0)
+    return out
+
+def calibrated_scores(mean:np.ndarray, stds:dict, truth:np.ndarray) -> dict: # `std_maps`, each times its scale
+    "Coverage of mean ± 1 σ-scaled std (and ± 2 for the predictive std) and its `coverage_gap` over intensity strata; the trivial maps' names end in _const, _noise."
+    out = {}
+    for k, sd in stds.items():
+        tag = '' if k == 'std' else f'_{k}'
+        out[f'coverage_1sd_cal{tag}'], out[f'coverage_gap_cal{tag}'] = interval_coverage(mean, sd, truth), coverage_gap(mean, sd, truth)
+    if 'std' in stds: out['coverage_2sd_cal'] = interval_coverage(mean, 2 * stds['std'], truth)
+    return out
+
+def fit_std_scales(models:dict, img_dir, rows:list, # from `load_models`; the image folder; the validation rows
+                   samples:int=8, norm:dict=NORM, n:int=64) -> dict: # draws per image; normalization; at most n of `rows`
+    "Per GAN: the `std_scale` of each of its `std_maps`, fitted on (up to `n` of) `rows`, the validation images: apply them to the test images."
+    rows = [rows[i] for i in np.unique(np.linspace(0, len(rows) - 1, min(n, len(rows))).round().astype(int))] if rows else []
+    out = {}
+    for name, (m, ck) in models.items():
+        if ck['kind'] != 'gan' or samples < 2: continue
+        got = {}
+        for r in (r for r in rows if r['protein'] in ck['proteins']):
+            img = read_fov(Path(img_dir)/r['path']); truth = normalize(img[1:], **norm)[0]
+            mean, spread = sample_stats(gan_draws(m, ck, img, ck['proteins'][r['protein']], samples))
+            for k, sd in std_maps(mean, spread, ck.get('fine_variance')).items():
+                got.setdefault(k, []).append((mean[::2, ::2], sd[::2, ::2], truth[::2, ::2]))
+        if got: out[name] = {k: std_scale(*zip(*v), stride=1) for k, v in got.items()}
+    return out
 
 # %% ../nbs/06_results.ipynb #ac9df2e7
 def eval_models(models:dict, # from `load_models`
@@ -87,7 +126,8 @@ def eval_models(models:dict, # from `load_models`
                 families:dict|None=None, # protein -> family
                 norm:dict=NORM, # normalization of images and truth
                 progress:bool=False, # show a fastprogress bar
-                samples:int=8): # GAN draws per image with dropout on, for the mean and std (its prediction has dropout off)
+                samples:int=8, # GAN draws per image with dropout on, for the mean and std (its prediction has dropout off)
+                scales:dict|None=None): # GAN name -> `fit_std_scales`' factors (fitted on validation images): the calibrated scores
     "Scores per (model, image): model, path, protein, family, the `METRICS` and `EXTRA`; a GAN's dropout-off prediction as '<name> (dropout off)'."
     means = mean_images(train_rows, img_dir, norm) if train_rows else {}
     fmeans = family_mean_images(means, families) if families else {}
@@ -106,7 +146,7 @@ def eval_models(models:dict, # from `load_models`
             if r['protein'] not in pm: continue
             if ck['kind'] == 'gan' and samples > 1:   # the first draw is its painting; all of them give the mean, the spread and the draws' fidelity
                 d = gan_draws(m, ck, img, pm[r['protein']], samples); preds[name], (mean, spread) = d[0], sample_stats(d)
-                extra[name] = {**sample_scores(mean, spread, truth, ck.get('fine_variance')), **draws_fidelity(d, nuc, clf, fam)}
+                extra[name] = {**sample_scores(mean, spread, truth, ck.get('fine_variance'), (scales or {}).get(name)), **draws_fidelity(d, nuc, clf, fam)}
                 preds[f'{name} (dropout off)'] = predict_fov(m, img, pm[r['protein']], ck['norm'])   # the smooth prediction
             else: preds[name] = prediction_and_spread(m, ck, img, pm[r['protein']], samples)[0]
             if shuffle_ids and ck['config'].get('cond') is not None:
@@ -191,14 +231,16 @@ def eval_main(model:list, # checkpoints (.pth) to compare, regression and/or GAN
     fams = read_families(fam_path) if (families or fam_path.is_file()) else None
     train_rows = [r for r in rows if r['split'] == 'train'] if split in ('valid', 'test') else None
     if samples < 1: raise ProtlocError(f'--samples must be >= 1, not {samples}')
-    scores = eval_models(models, img_dir, sel, train_rows, shuffle_ids, fams, progress=True, samples=samples)
+    scales = fit_std_scales(models, img_dir, [r for r in rows if r['split'] == 'valid'], samples) if split in ('valid', 'test') else {}
+    scores = eval_models(models, img_dir, sel, train_rows, shuffle_ids, fams, progress=True, samples=samples, scales=scales)
     table = summarize(scores)
     out = write_metrics(out_dir, table, scores, dict(models={k: str(p) for k, p in zip(models, model)}, img_dir=str(img_dir),
-                        img_list=str(img_list), split=split, shuffle_ids=shuffle_ids))
+                        img_list=str(img_list), split=split, shuffle_ids=shuffle_ids, std_scales=scales))
     show = [r for r in sel if all(r['protein'] in ck['proteins'] for _, ck in models.values())][:n_show] or sel[:n_show]
     results_grid(models, show, img_dir, crop, path=out/'grid.png', samples=samples); plt.close('all')
     for k, mck in models.items():
         mine = [r for r in sel if r['protein'] in mck[1]['proteins']][:n_show]
         results_grid({'prediction': mck}, mine, img_dir, crop, path=out/f'grid_{slug(k)}.png', samples=samples); plt.close('all')
     print(md_table(table))
+    for k, s in scales.items(): print(f"{k}: std σ-scaled ×{s['std']:.3f} on the validation images (paint with: protloc_predict --samples K --std_scale {s['std']:.3f})")
     print(f'-> {out/"metrics.csv"}, {out/"metrics.json"}, {out/"scores.csv"}, {out/"grid.png"} and one grid_<model>.png per model')
