@@ -140,7 +140,8 @@ class Pix2PixTrainer(Callback):
     def __init__(self, critic:PatchDiscriminator, # the second player
                  gan_loss:Pix2PixLoss, # both players' losses
                  d_opt_state:dict|None=None, # the critic optimizer's state, when resuming
-                 draws:int=1): # draws of each crop per step: L1 compares their mean, the critic and the texture term the first
+                 draws:int=1, # draws of each crop per step: L1 compares their mean, the critic and the texture term the first
+                 best_of:bool=False): # with draws > 1: L1 compares each crop's draw closest to the truth instead of their mean
         store_attr(); self.d_opt = self.loss_D = self.loss_G = None
     def before_fit(self):
         self.critic.to(self.dls.device)
@@ -181,7 +182,7 @@ def after_loss(self:Pix2PixTrainer):
     means, more = [clean(self.pred)], []
     for _ in range(self.draws - 1):   # other dropout masks and latents: other draws of the same crops
         more.append(self.model(*self.xb)); means.append(clean(more[-1]))
-    mean = torch.stack(means).mean(0) if more else None if noise is None else means[0]   # moment reconstruction: the draws' mean must match the truth, not each draw
+    mean = (self.closest(means) if self.best_of else torch.stack(means).mean(0)) if more else None if noise is None else means[0]   # moment reconstruction: the draws' mean must match the truth, not each draw
     fm = bool(self.gan_loss.feat_match)   # feature matching: the critic's activations on the draw and, as targets, on the truth
     logits, feats = self.judge(x, self.pred, pid, True) if fm else (self.judge(x, self.pred, pid), None)
     if fm:
@@ -189,6 +190,15 @@ def after_loss(self:Pix2PixTrainer):
     p = self.gan_loss.parts(logits, self.pred, self.yb[0], mean, more[0] if more else None, feats)
     self.learn.loss_grad = self.gan_loss.combine(p)
     self.loss_G = p['gan'].detach()
+
+# %% ../nbs/05_pix2pix.ipynb #806d3409
+@patch
+def closest(self:Pix2PixTrainer, draws:list): # K tensors N×C×H×W: the draws of this step's crops
+    "Each crop's draw closest to the truth by the L1 term (Social GAN's variety loss: only the best of K draws is pulled to the truth, so each may commit to one place a structure could be)."
+    gl, y = self.gan_loss, self.yb[0]
+    b = (lambda a: gaussian_blur(a.float(), gl.l1_blur)) if gl.l1_blur else (lambda a: a.float())
+    t = b(y); err = torch.stack([(b(d) - t).abs().flatten(1).mean(1) for d in draws])   # K×N
+    return torch.stack(draws)[err.argmin(0), torch.arange(y.shape[0], device=y.device)]
 
 # %% ../nbs/05_pix2pix.ipynb #9bd1d482
 class CriticAverage(Callback):
@@ -313,7 +323,7 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
     s = learner_settings(settings, resume, True, **kwargs); s.check_model()
     gen, critic, fine = gan_players(dls, theta, s, resume)
     p2p = Pix2PixTrainer(critic, Pix2PixLoss(s.lambda_l1, s.l1_blur, s.texture_weight, s.gan_mode, s.mode_seeking, s.hist_weight, s.texture_spread, s.feat_match), resume and resume['d_opt'],
-                         s.draws)
+                         s.draws, s.best_of)
     hist, draw = LossHistory(resume), SampleDraw()
     cbs = [p2p, CriticAverage(), DivergenceGuard(), hist, draw]
     if out_dir is not None and rank_distrib() == 0:   # one process writes the files

@@ -49,6 +49,7 @@ class ModelSettings:
                  z_global:bool=False, # GAN: the latent is one draw per crop, the same at every place (default: a draw per 8×8 px)
                  fine_noise:int=0, # GAN: decoder blocks, finest first, fed StyleGAN's per-pixel noise (FeatureNoise): grain the convolutions can shape into spots
                  draws:int=1, # GAN: draws of each crop per training step; L1 compares their mean (moment reconstruction), so the draws may differ
+                 best_of:bool=False, # GAN, with --draws K: L1 pulls each crop's draw closest to the truth, not the draws' mean (Social GAN's variety loss)
                  texture_spread:float=8., # GAN: px over which the texture term pools each band's energy (larger: how much texture a cell has, not where)
                  hist_weight:float=0., # GAN: weight of the histogram term (a draw's sorted pixels against the truth's, per crop: as few bright pixels, anywhere)
                  feat_match:float=0., # GAN: weight of the feature-matching term (pix2pixHD: the critic's activations on a draw against those on the truth)
@@ -125,6 +126,7 @@ def check_model(self:ModelSettings):
         raise ProtlocError(f'--z_dim, --hist_weight and --feat_match must be >= 0 (got {self.z_dim}, {self.hist_weight}, {self.feat_match})')
     if self.draws < 1 or self.mode_seeking < 0 or (self.mode_seeking and self.draws < 2):
         raise ProtlocError(f'--draws must be >= 1 and --mode_seeking >= 0, with --draws >= 2 when it is set (got {self.draws}, {self.mode_seeking})')
+    if self.best_of and self.draws < 2: raise ProtlocError(f'--best_of needs --draws >= 2 (got {self.draws})')
 
 @patch
 def check(self:TrainSettings):
