@@ -188,6 +188,8 @@ def checks(t:pd.DataFrame, per_seed:dict, knn:pd.DataFrame) -> pd.DataFrame:
             lambda v: 0.58 <= v <= 0.78, S(GAN, 'cov1_cal'), A(GAN, 'coverage_1sd_cal_const'))
         add('coverage of mean ± 2 std, σ-scaled (calibrated: 0.95)', A(GAN, 'coverage_2sd_cal'), I(GAN, 'coverage_2sd_cal'), '0.90-0.99',
             lambda v: 0.90 <= v <= 0.99, S(GAN, 'cov2_cal'))
+        add('coverage gap over intensity strata, σ-scaled (calibrated: 0)', A(GAN, 'coverage_gap_cal'), I(GAN, 'coverage_gap_cal'), '<= 0.05',
+            lambda v: v <= 0.05, S(GAN, 'gap'))
         add('coverage gap over intensity strata, σ-scaled: std - constant std', A(GAN, 'coverage_gap_cal') - A(GAN, 'coverage_gap_cal_const'),
             (np.nan, np.nan), '< -0.05', lambda v: v < -0.05, S(GAN, 'gap_vs_const'))
         add('coverage gap over intensity strata, σ-scaled: std - noise model alone', A(GAN, 'coverage_gap_cal') - A(GAN, 'coverage_gap_cal_noise'),
@@ -211,7 +213,7 @@ def seed_stats(scores:pd.DataFrame) -> dict:
                 (GAN, 'unc_margin'): mean(GAN, 'uncertainty_stratified') - mean(GAN, 'uncertainty_stratified_mean'),
                 (GAN, 'cov1'): mean(GAN, 'coverage_1sd'), (GAN, 'hall'): mean(GAN, 'hallucination_ratio')}
         if 'coverage_1sd_cal' in s and s[s.model == GAN].coverage_1sd_cal.notna().any():
-            vals.update({(GAN, 'cov1_cal'): mean(GAN, 'coverage_1sd_cal'), (GAN, 'cov2_cal'): mean(GAN, 'coverage_2sd_cal'),
+            vals.update({(GAN, 'cov1_cal'): mean(GAN, 'coverage_1sd_cal'), (GAN, 'cov2_cal'): mean(GAN, 'coverage_2sd_cal'), (GAN, 'gap'): mean(GAN, 'coverage_gap_cal'),
                          (GAN, 'gap_vs_const'): mean(GAN, 'coverage_gap_cal') - mean(GAN, 'coverage_gap_cal_const'),
                          (GAN, 'gap_vs_noise'): mean(GAN, 'coverage_gap_cal') - mean(GAN, 'coverage_gap_cal_noise')})
         if 'loc_correct_draws' in s and s[s.model == GAN].loc_correct_draws.notna().any():
@@ -234,7 +236,8 @@ def wall_text(setup:dict) -> str:
     "The run's wall time as the summary says it: a rescoring of models trained elsewhere says so."
     if setup.get('wall_s') is None:
         train = sum(setup.get('train_s', {}).values()) / 60
-        return f"models trained by earlier runs ({train:.0f} minutes of training, {setup['jobs']} at a time), rescored in {setup.get('rescored_s', 0) / 60:.0f} minutes"
+        r = setup.get('rescored_s', 0); again = f'{r / 60:.0f} minutes' if r >= 90 else f'{r} s'
+        return f"models trained by earlier runs ({train:.0f} minutes of training, {setup['jobs']} at a time), rescored in {again}"
     return f"{setup['wall_s'] / 60:.0f} minutes on {setup['threads']} CPU cores"
 
 def summary_md(out:Path) -> str:
