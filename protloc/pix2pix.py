@@ -84,10 +84,12 @@ class Pix2PixLoss(nn.Module):
                  texture_spread:float=8., # px over which the texture term pools each band's energy: how much texture a region has, not where each spot sits
                  feat_match:float=0.): # weight of the feature-matching term (pix2pixHD): L1 of the critic's activations on the draw and on the truth
         super().__init__(); store_attr('lambda_l1,l1_blur,texture_weight,mode_seeking,hist_weight,texture_spread,feat_match'); self.gan = PatchGANLoss(gan_mode)
-    def l1(self, out, target):
-        "L1 between `out` and `target`, both blurred by `l1_blur` px (in float32) when it is set."
-        if not self.l1_blur: return F.l1_loss(out, target)
-        return F.l1_loss(*(gaussian_blur(a.float(), self.l1_blur) for a in (out, target)))
+    def l1_each(self, out, target):
+        "L1 of each crop (N) between `out` and `target` in float32, both blurred by `l1_blur` px when it is set."
+        out, target = out.float(), target.float()
+        if self.l1_blur: out, target = gaussian_blur(out, self.l1_blur), gaussian_blur(target, self.l1_blur)
+        return (out - target).abs().flatten(1).mean(1)
+    def l1(self, out, target): return self.l1_each(out, target).mean()   # the L1 term: all crops alike
     def texture(self, fake, real):
         "L1 between the `band_amplitudes` of `fake` and `real`, each band's energy pooled over `texture_spread` px (float32, no autocast)."
         with torch.autocast(fake.device.type, enabled=False):
@@ -195,9 +197,8 @@ def after_loss(self:Pix2PixTrainer):
 @patch
 def closest(self:Pix2PixTrainer, draws:list): # K tensors N×C×H×W: the draws of this step's crops
     "Each crop's draw closest to the truth by the L1 term (Social GAN's variety loss: only the best of K draws is pulled to the truth, so each may commit to one place a structure could be)."
-    gl, y = self.gan_loss, self.yb[0]
-    b = (lambda a: gaussian_blur(a.float(), gl.l1_blur)) if gl.l1_blur else (lambda a: a.float())
-    t = b(y); err = torch.stack([(b(d) - t).abs().flatten(1).mean(1) for d in draws])   # K×N
+    y, k = self.yb[0], len(draws)
+    err = self.gan_loss.l1_each(torch.cat(draws), y.repeat(k, *[1] * (y.ndim - 1))).view(k, -1)   # K×N, by the L1 term itself
     return torch.stack(draws)[err.argmin(0), torch.arange(y.shape[0], device=y.device)]
 
 # %% ../nbs/05_pix2pix.ipynb #9bd1d482
