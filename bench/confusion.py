@@ -3,7 +3,10 @@ the **validation** split (no choice is made from it, and the test split is not r
 
 Reads the findings bench's cache (`python bench/findings.py --split valid` first); for each seed it fits the
 classifier on the true training images, paints one GAN sample (dropout on, seeded) of every validation image, and
-counts (true family, named family). Writes bench/findings/valid/confusion.csv, which the findings notebook renders.
+counts (true family, named family). Beside each, the families of the protein's 3 nearest proteins by the GAN's theta
+(cosine, as `knn_accuracy`, whose accuracy over all proteins is `theta_knn`; `theta_moved`: how far
+training moved it from the defaults' frozen theta, relative): whether a misnamed painting takes the family of a theta neighbour. Writes
+bench/findings/valid/confusion.csv (`--gan` another lever's folder: `confusion_<folder>.csv`), which the findings notebook renders.
 """
 import argparse
 from pathlib import Path
@@ -11,7 +14,7 @@ import numpy as np, pandas as pd, torch
 from protloc.checkpoint import load_checkpoint, build_model
 from protloc.data import read_fov
 from protloc.dataset import normalize
-from protloc.embed import read_families
+from protloc.embed import knn_accuracy, read_families
 from protloc.metrics import loc_features
 from protloc.predict import predict_fov
 from protloc.results import fit_loc_classifier
@@ -19,12 +22,21 @@ from protloc.summary import read_image_list
 
 HERE = Path(__file__).parent
 
+def theta_neighbours(ck:dict, fam:dict, k:int=3) -> dict:
+    "Each protein's k nearest proteins' families, by cosine similarity of the checkpoint's theta (as `knn_accuracy`)."
+    names = sorted(ck['proteins'], key=ck['proteins'].get)
+    t = torch.nn.functional.normalize(ck['theta'].float(), dim=1); sim = t @ t.T; sim.fill_diagonal_(-2)
+    return {n: [fam[names[j]] for j in sim[i].topk(k).indices.tolist()] for i, n in enumerate(names)}
+
 def main(a):
     cache, rows = Path(a.cache), []
     data = next(cache.glob('protloc_*_seed*'))
     for seed in a.seeds:
         s = cache/f'seed{seed}'; il = read_image_list(s/'prep'/'images.csv'); fam = read_families(s/'prep'/'families.csv')
-        ck = load_checkpoint(s/'gan'/'last.pth'); model = build_model(ck)
+        ck = load_checkpoint(s/a.gan/'last.pth'); model = build_model(ck); near = theta_neighbours(ck, fam)
+        names = sorted(ck['proteins'], key=ck['proteins'].get); knn = knn_accuracy(ck['theta'], [fam[n] for n in names])
+        t0 = load_checkpoint(s/'gan'/'last.pth')['theta']   # the defaults' theta, frozen: how far a lever's training moved its own
+        moved = float((ck['theta'] - t0).norm() / t0.norm()) if t0.shape == ck['theta'].shape else float('nan')
         clf = fit_loc_classifier([r for r in il if r['split'] == 'train'], data, fam, ck['norm'])
         for i, r in enumerate(r for r in il if r['split'] == 'valid'):
             torch.manual_seed(1000 * seed + i)
@@ -32,12 +44,17 @@ def main(a):
             p = predict_fov(model, raw, ck['proteins'][r['protein']], ck['norm'], dropout=True)
             named = clf.predict(loc_features(np.asarray(p).squeeze(), x[0]))[0]
             truth = clf.predict(loc_features(x[1], x[0]))[0]
-            rows.append(dict(seed=seed, path=r['path'], family=fam[r['protein']], gan_named=named, truth_named=truth))
-    out = pd.DataFrame(rows); out.to_csv(a.out, index=False)
-    print(pd.crosstab(out.family, out.gan_named))
+            rows.append(dict(seed=seed, path=r['path'], family=fam[r['protein']], gan_named=named, truth_named=truth,
+                             theta_neighbours='|'.join(near[r['protein']]), theta_knn=knn, theta_moved=moved))
+    out = pd.DataFrame(rows); out.to_csv(a.out or HERE/'findings'/'valid'/('confusion.csv' if a.gan == 'gan' else f'confusion_{a.gan}.csv'), index=False)
+    print(pd.crosstab(out.family, out.gan_named).to_string())
+    wrong = out[out.gan_named != out.family]
+    near = [n in t.split('|') for n, t in zip(wrong.gan_named, wrong.theta_neighbours)]
+    print(f'misnamed: {len(wrong)} of {len(out)}; named as a theta neighbour\'s family: {np.mean(near):.2f}')
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--cache', default=str(HERE/'.cache'/'findings')); ap.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    ap.add_argument('--out', default=str(HERE/'findings'/'valid'/'confusion.csv'))
+    ap.add_argument('--gan', default='gan', help="the GAN's folder in each seed's cache: 'gan' (the defaults) or a lever's 'gan_<flags>'")
+    ap.add_argument('--out', default=None, help='the CSV (default: findings/valid/confusion.csv, or confusion_<gan>.csv for a lever)')
     main(ap.parse_args())

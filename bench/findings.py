@@ -40,8 +40,17 @@ def make_data(a, cache):
 def seed_dir(cache, seed): return cache/f'seed{seed}'
 
 def gan_dir(a) -> str:
-    "The GAN's folder: 'gan' at the defaults, 'gan_<flags>' for a lever (`--gan_flags`), so each lever is a model of its own."
-    return 'gan' + ('_' + ''.join(c if c.isalnum() else '_' for c in a.gan_flags).strip('_') if a.gan_flags else '')
+    "The GAN's folder: 'gan' at the defaults, 'gan_<flags>' for a lever (`--gan_flags`, `--gan_theta`), so each lever is a model of its own."
+    parts = ([f'theta_{a.gan_theta}'] if a.gan_theta != 'learned' else []) + ([''.join(c if c.isalnum() else '_' for c in a.gan_flags).strip('_')] if a.gan_flags else [])
+    return '_'.join(['gan', '___'.join(parts)]) if parts else 'gan'
+
+def gan_theta(a, s) -> Path:
+    "The theta the GAN conditions on: the regression's learned one (`protloc_theta`), or one-hot, each protein its own axis and all equally far apart."
+    if a.gan_theta == 'learned':
+        sh(['protloc_theta', '--model', s/'reg'/'last.pth', '--out', s/'theta_learned.pth'], s/'log.txt'); return s/'theta_learned.pth'
+    import torch
+    from protloc.summary import load_proteins, save_theta
+    save_theta(s/'theta_onehot.pth', torch.eye(len(load_proteins(s/'prep'/'proteins.pkl')))); return s/'theta_onehot.pth'
 
 def prep(a, d, seed, cache):
     "The splits of this seed, written to disk by protloc_prep."
@@ -62,8 +71,7 @@ def train(a, d, s, seed, kind, threads):
               '--out_dir', out, '--size', a.crop, '--wf', a.wf, '--seed', seed]
     t = time.time()
     if kind.startswith('gan'):   # 'gan', or 'gan_<lever>' with --gan_flags
-        sh(['protloc_theta', '--model', s/'reg'/'last.pth', '--out', s/'theta_learned.pth'], s/'log.txt')
-        sh(['protloc_train', '--is_gan', '--pix2pix_gen', '--theta_file', s/'theta_learned.pth', '--epochs', a.gan_epochs, *common,
+        sh(['protloc_train', '--is_gan', '--pix2pix_gen', '--theta_file', gan_theta(a, s), '--epochs', a.gan_epochs, *common,
             *a.gan_flags.split()], s/'log.txt')
     else: sh(['protloc_train', '--epochs', a.reg_epochs, *common, *(['--no_protein'] if kind == 'agn' else [])], s/'log.txt')
     (out/'train_s.txt').write_text(f'{time.time() - t:.1f}'); TRAINED.append(out)
@@ -104,7 +112,7 @@ def theta_knn(s):
     return dict(learned=knn_accuracy(ck['theta'][keep], labels), random=knn_accuracy(load_theta(s/'prep'/'theta.pth')[keep], labels))
 
 GAN_LEVERS = ('epochs', 'dropout', 'dropout_levels', 'cond', 'lambda_l1', 'l1_blur', 'texture_weight', 'n_layers', 'size', 'z_dim', 'draws', 'hist_weight', 'texture_spread', 'z_global', 'fine_noise', 'feat_match', 'cell_crops',
-              'mode_seeking', 'best_of')
+              'mode_seeking', 'best_of', 'finetune_theta')
 
 def gan_settings(ck_path) -> dict:
     "The GAN's settings that the levers change, read from its checkpoint (what it was trained with, not what the flags said)."
@@ -286,7 +294,7 @@ def write_readme(out:Path, repo:Path=HERE.parent):
 def main(a):
     cache = Path(a.cache or HERE/'.cache'/'findings'); cache.mkdir(parents=True, exist_ok=True)
     out = Path(a.out or OUT)/(a.split if a.generator == 'protloc' else f'{a.generator}_{a.split}')
-    if a.gan_flags: out = out/'levers'/gan_dir(a)   # a lever's row: its own files, the defaults' untouched
+    if gan_dir(a) != 'gan': out = out/'levers'/gan_dir(a)   # a lever's row: its own files, the defaults' untouched
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.time(); d = make_data(a, cache)
     dirs = {seed: prep(a, d, seed, cache) for seed in a.seeds}
@@ -304,7 +312,7 @@ def main(a):
     prev = json.loads((out/'setup.json').read_text()) if (out/'setup.json').is_file() else {}
     trained = bool(TRAINED)   # a rescoring of cached models keeps the wall time of the run that trained them (None: not known here)
     wall = round(time.time() - t0) if trained else prev.get('wall_s') if prev.get('train_s') == times else None
-    (out/'setup.json').write_text(json.dumps(dict(vars(a), wall_s=wall, train_s=times, gan=gan_settings(dirs[a.seeds[0]]/gan_dir(a)/'last.pth'),
+    (out/'setup.json').write_text(json.dumps(dict(vars(a), wall_s=wall, train_s=times, gan={**gan_settings(dirs[a.seeds[0]]/gan_dir(a)/'last.pth'), 'theta': a.gan_theta},
                                                   std_scales={s: std_scales(dirs[s], a) for s in a.seeds},
                                                   **({} if trained else {'rescored_s': round(time.time() - t0)})), indent=1))
     pd.set_option('display.width', 250); pd.set_option('display.max_columns', 30)
@@ -312,7 +320,7 @@ def main(a):
     print(t[t.family == 'all'][cols].round(3).to_string(index=False)); print(chk.round(3).to_string(index=False))
     print(f'wall time {time.time() - t0:.0f} s')
     shown = a.split == 'test' or not (OUT/'test'/'checks.csv').is_file()   # the README shows the test split once it has been scored
-    if a.out is None and a.generator == 'protloc' and not a.gan_flags and shown: write_readme(out)
+    if a.out is None and a.generator == 'protloc' and gan_dir(a) == 'gan' and shown: write_readme(out)
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -329,6 +337,7 @@ if __name__ == '__main__':
     ap.add_argument('--generator', default='protloc', choices=['protloc', 'othergen'])
     ap.add_argument('--cache', default=None); ap.add_argument('--out', default=None)
     ap.add_argument('--gan_flags', default='', help="a lever: more protloc_train flags for the GAN, e.g. '--texture_weight 50' (its own model and files)")
+    ap.add_argument('--gan_theta', default='learned', choices=['learned', 'onehot'], help="the GAN's theta: the regression's (the default), or one-hot (a lever: its own model and files)")
     ap.add_argument('--readme_only', action='store_true', help="rewrite the README's findings from the run's files, train nothing")
     a = ap.parse_args()
     if a.readme_only: write_readme((Path(a.out) if a.out else OUT)/a.split)
