@@ -3,7 +3,8 @@ findings bench's **validation** split (no choice is made from it; the test split
 
 For each seed and each GAN named, it computes `loc_features` of every validation image of the families asked for: of
 the true image, and of each of the GAN's 8 draws (`gan_draws`, seeded as `protloc_eval` draws them), then averages
-them per (GAN, family, kind). Writes bench/findings/valid/features.csv, which the findings notebook renders.
+them per (GAN, family, kind), with two more columns: the signal's correlation with the DNA stain at a coarse and at a fine
+scale (`stain_scales`). Writes bench/findings/valid/features.csv, which the findings notebook renders.
 
     python bench/findings.py --split valid            # first: the cache of models
     python bench/features.py --gans gan_epochs_48 gan_z_dim_8___draws_2___mode_seeking_0_05 \
@@ -19,7 +20,8 @@ from protloc.checkpoint import load_checkpoint, build_model
 from protloc.data import read_fov
 from protloc.dataset import normalize
 from protloc.embed import read_families
-from protloc.metrics import RINGS, loc_features
+from scipy import ndimage
+from protloc.metrics import RINGS, loc_features, signal, signed_distance
 from protloc.predict import gan_draws
 from protloc.summary import read_image_list
 
@@ -27,6 +29,14 @@ HERE = Path(__file__).parent
 RING_NAMES = [f'ring {lo:g}..{hi:g} px' for lo, hi in zip((-np.inf, *RINGS), (*RINGS, np.inf))]
 NAMES = [*RING_NAMES, 'top 2 % share', 'top 10 % share', 'contrast (log cv)', 'fine band', 'mid band', 'top inside nuclei',
          'DNA correlation', 'nuclear cv', 'spot share']   # the columns of `loc_features`, in its order
+SCALES = ['DNA correlation, coarse', 'DNA correlation, fine']   # and two more: at which scale the signal follows the stain
+
+def stain_scales(img:np.ndarray, nuc:np.ndarray) -> list:
+    "Correlation with the nucleus image inside nuclei (over 2 px from the edge) of the `signal` blurred by 4 px (coarse), and of what a 2 px blur removes (fine)."
+    m, p = signed_distance(nuc) < -2, signal(img)
+    if m.sum() < 10: return [0., 0.]
+    lo, hi = (lambda x: ndimage.gaussian_filter(x, 4.)), (lambda x: x - ndimage.gaussian_filter(x, 2.))
+    return [float(np.corrcoef(f(p)[m], f(nuc)[m])[0, 1]) for f in (lo, hi)]
 
 def features(gan:str, seed:int, cache:Path, data:Path, families:list) -> list:
     "Rows (gan, seed, family, kind, path, features...) for the validation images of `families`: the truth and the mean of the draws' features."
@@ -35,9 +45,10 @@ def features(gan:str, seed:int, cache:Path, data:Path, families:list) -> list:
     for r in (r for r in read_image_list(s/'prep'/'images.csv') if r['split'] == 'valid' and fam.get(r['protein']) in families):
         raw = read_fov(data/r['path']); x = normalize(raw, **ck['norm'])
         draws = gan_draws(model, ck, raw, ck['proteins'][r['protein']])
-        for kind, f in (('truth', loc_features(x[1], x[0])), ('painted (mean of 8 draws)', np.mean([loc_features(d, x[0]) for d in draws], 0))):
+        feats = lambda im: np.concatenate([loc_features(im, x[0]), stain_scales(im, x[0])])
+        for kind, f in (('truth', feats(x[1])), ('painted (mean of 8 draws)', np.mean([feats(d) for d in draws], 0))):
             rows.append(dict(gan=gan.removeprefix('gan_') or 'defaults', seed=seed, family=fam[r['protein']], kind=kind, path=r['path'],
-                             **dict(zip(NAMES, f.tolist()))))
+                             **dict(zip(NAMES + SCALES, f.tolist()))))
     return rows
 
 def main(a):
@@ -45,7 +56,7 @@ def main(a):
     rows = [row for g in a.gans for seed in a.seeds for row in features(g, seed, cache, data, a.families)]
     out = pd.DataFrame(rows); out.to_csv(a.out, index=False, float_format='%.4f')
     pd.set_option('display.width', 250)
-    print(out.groupby(['gan', 'family', 'kind'])[NAMES].mean().round(3).T.to_string())
+    print(out.groupby(['gan', 'family', 'kind'])[NAMES + SCALES].mean().round(3).T.to_string())
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
