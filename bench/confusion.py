@@ -14,7 +14,7 @@ import numpy as np, pandas as pd, torch
 from protloc.checkpoint import load_checkpoint, build_model
 from protloc.data import read_fov
 from protloc.dataset import normalize
-from protloc.embed import knn_accuracy, read_families
+from protloc.embed import knn_accuracy, nearest_rows, read_families
 from protloc.metrics import loc_features
 from protloc.predict import predict_fov
 from protloc.results import fit_loc_classifier
@@ -22,20 +22,16 @@ from protloc.summary import read_image_list
 
 HERE = Path(__file__).parent
 
-def theta_neighbours(ck:dict, fam:dict, k:int=3) -> dict:
-    "Each protein's k nearest proteins' families, by cosine similarity of the checkpoint's theta (as `knn_accuracy`)."
-    names = sorted(ck['proteins'], key=ck['proteins'].get)
-    t = torch.nn.functional.normalize(ck['theta'].float(), dim=1); sim = t @ t.T; sim.fill_diagonal_(-2)
-    return {n: [fam[names[j]] for j in sim[i].topk(k).indices.tolist()] for i, n in enumerate(names)}
-
 def main(a):
     cache, rows = Path(a.cache), []
     data = next(cache.glob('protloc_*_seed*'))
     for seed in a.seeds:
         s = cache/f'seed{seed}'; il = read_image_list(s/'prep'/'images.csv'); fam = read_families(s/'prep'/'families.csv')
-        ck = load_checkpoint(s/a.gan/'last.pth'); model = build_model(ck); near = theta_neighbours(ck, fam)
-        names = sorted(ck['proteins'], key=ck['proteins'].get); knn = knn_accuracy(ck['theta'], [fam[n] for n in names])
-        t0 = load_checkpoint(s/'gan'/'last.pth')['theta']   # the defaults' theta, frozen: how far a lever's training moved its own
+        ck = load_checkpoint(s/a.gan/'last.pth'); model = build_model(ck)
+        names = sorted(ck['proteins'], key=ck['proteins'].get); labels = [fam[n] for n in names]
+        near = {n: [labels[j] for j in nb] for n, nb in zip(names, nearest_rows(ck['theta']))}   # each protein's 3 nearest proteins' families
+        knn = knn_accuracy(ck['theta'], labels)
+        t0 = ck['theta'] if a.gan == 'gan' else load_checkpoint(s/'gan'/'last.pth')['theta']   # the defaults' theta, frozen: how far a lever's training moved its own
         moved = float((ck['theta'] - t0).norm() / t0.norm()) if t0.shape == ck['theta'].shape else float('nan')
         clf = fit_loc_classifier([r for r in il if r['split'] == 'train'], data, fam, ck['norm'])
         for i, r in enumerate(r for r in il if r['split'] == 'valid'):

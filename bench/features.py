@@ -31,9 +31,9 @@ NAMES = [*RING_NAMES, 'top 2 % share', 'top 10 % share', 'contrast (log cv)', 'f
          'DNA correlation', 'nuclear cv', 'spot share']   # the columns of `loc_features`, in its order
 SCALES = ['DNA correlation, coarse', 'DNA correlation, fine']   # and two more: at which scale the signal follows the stain
 
-def stain_scales(img:np.ndarray, nuc:np.ndarray) -> list:
-    "Correlation with the nucleus image inside nuclei (over 2 px from the edge) of the `signal` blurred by 4 px (coarse), and of what a 2 px blur removes (fine)."
-    m, p = signed_distance(nuc) < -2, signal(img)
+def stain_scales(img:np.ndarray, nuc:np.ndarray, m:np.ndarray) -> list: # m: the nucleus pixels over 2 px from the edge (`signed_distance(nuc) < -2`)
+    "Correlation with the nucleus image inside nuclei (pixels `m`) of the `signal` blurred by 4 px (coarse), and of what a 2 px blur removes (fine)."
+    p = signal(img)
     if m.sum() < 10: return [0., 0.]
     lo, hi = (lambda x: ndimage.gaussian_filter(x, 4.)), (lambda x: x - ndimage.gaussian_filter(x, 2.))
     return [float(np.corrcoef(f(p)[m], f(nuc)[m])[0, 1]) for f in (lo, hi)]
@@ -45,7 +45,8 @@ def features(gan:str, seed:int, cache:Path, data:Path, families:list) -> list:
     for r in (r for r in read_image_list(s/'prep'/'images.csv') if r['split'] == 'valid' and fam.get(r['protein']) in families):
         raw = read_fov(data/r['path']); x = normalize(raw, **ck['norm'])
         draws = gan_draws(model, ck, raw, ck['proteins'][r['protein']])
-        feats = lambda im: np.concatenate([loc_features(im, x[0]), stain_scales(im, x[0])])
+        inner = signed_distance(x[0]) < -2   # once per image, not per draw
+        feats = lambda im: np.concatenate([loc_features(im, x[0]), stain_scales(im, x[0], inner)])
         for kind, f in (('truth', feats(x[1])), ('painted (mean of 8 draws)', np.mean([feats(d) for d in draws], 0))):
             rows.append(dict(gan=gan.removeprefix('gan_') or 'defaults', seed=seed, family=fam[r['protein']], kind=kind, path=r['path'],
                              **dict(zip(NAMES + SCALES, f.tolist()))))

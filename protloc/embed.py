@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from .checkpoint import load_checkpoint
 
 # %% auto #0
-__all__ = ['extract_theta', 'knn_accuracy', 'pca2', 'plot_theta']
+__all__ = ['extract_theta', 'nearest_rows', 'majority', 'knn_accuracy', 'pca2', 'plot_theta']
 
 # %% ../nbs/04_embed.ipynb #e3436d34
 def extract_theta(ck:dict # a checkpoint from `load_checkpoint`
@@ -22,19 +22,22 @@ def extract_theta(ck:dict # a checkpoint from `load_checkpoint`
     return ck['theta'].float().clone()
 
 # %% ../nbs/04_embed.ipynb #37fdf298
+def nearest_rows(theta:torch.Tensor, # (n, d) embeddings
+                 k:int=3) -> list: # n lists of k row indices, nearest first
+    "Each row's `k` nearest other rows of `theta` by cosine similarity."
+    t = torch.nn.functional.normalize(theta.float(), dim=1)
+    sim = t @ t.T; sim.fill_diagonal_(-2)
+    return sim.topk(k, dim=1).indices.tolist()
+
+def majority(votes:list):
+    "The most frequent of `votes`, ties to the one listed first (the nearest)."
+    return max(votes, key=lambda l: (votes.count(l), -votes.index(l)))
+
 def knn_accuracy(theta:torch.Tensor, # (n, d) embeddings
                  labels:list, # n family labels
                  k:int=3): # neighbours (cosine similarity), majority vote, ties to the nearest
     "Leave-one-out k-nearest-neighbour accuracy of `labels` from `theta`."
-    t = torch.nn.functional.normalize(theta.float(), dim=1)
-    sim = t @ t.T; sim.fill_diagonal_(-2)
-    nn_idx = sim.topk(k, dim=1).indices.tolist()
-    hits = 0
-    for i, nb in enumerate(nn_idx):
-        votes = [labels[j] for j in nb]
-        best = max(votes, key=lambda l: (votes.count(l), -votes.index(l)))
-        hits += best == labels[i]
-    return hits / len(labels)
+    return sum(majority([labels[j] for j in nb]) == labels[i] for i, nb in enumerate(nearest_rows(theta, k))) / len(labels)
 
 def pca2(theta:torch.Tensor) -> np.ndarray:
     "The first two principal components of `theta` (n×2)."
