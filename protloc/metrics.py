@@ -17,10 +17,10 @@ from torchmetrics.functional.image import structural_similarity_index_measure
 __all__ = ['METRICS', 'RINGS', 'pcc', 'ssim', 'hf_power', 'sharpness', 'batch_sharpness', 'protein_mask', 'detail',
            'hallucination', 'spill', 'intensity', 'score_image', 'nucleus_mask', 'nucleus_share', 'compartment_error',
            'sample_stats', 'uncertainty_spearman', 'fine_variance', 'predictive_std', 'gaussian_blur',
-           'band_amplitudes', 'signed_distance', 'signal', 'loc_features', 'texture_features', 'nuclear_features',
-           'LocClassifier', 'radial_profile', 'radial_distance', 'hallucination_ratio', 'stratified_spearman',
-           'interval_coverage', 'std_scale', 'coverage_gap', 'bootstrap_ci', 'seeds_bootstrap_ci', 'painting_scores',
-           'uncertainty_scores']
+           'band_amplitudes', 'nucleus_weights', 'weighted_corr', 'stain_correlation', 'signed_distance', 'signal',
+           'loc_features', 'texture_features', 'nuclear_features', 'LocClassifier', 'radial_profile', 'radial_distance',
+           'hallucination_ratio', 'stratified_spearman', 'interval_coverage', 'std_scale', 'coverage_gap',
+           'bootstrap_ci', 'seeds_bootstrap_ci', 'painting_scores', 'uncertainty_scores']
 
 # %% ../nbs/01a_metrics.ipynb #5cb2a61f
 def pcc(pred, targ):
@@ -172,6 +172,37 @@ def band_amplitudes(y:torch.Tensor, # N×1×H×W protein images (H, W > 12)
     y = y.float(); g1, g4 = gaussian_blur(y, 1.), gaussian_blur(y, 4.)
     e = torch.cat([gaussian_blur((y - g1) ** 2, spread[0]), gaussian_blur((g1 - g4) ** 2, spread[1])], 1).clamp_min(0)
     return (e + eps).sqrt() - eps ** .5
+
+# %% ../nbs/01a_metrics.ipynb #5abce3b3
+def nucleus_weights(nuc:torch.Tensor, # N×1×H×W normalized nucleus images
+                    edge:int=2, # px trimmed off each nucleus's edge (its blurred rim follows any smooth image)
+                    sigma:float=1.5, # smoothing before the threshold, px
+                    steps:int=49) -> torch.Tensor: # N×1×H×W, 1 inside nuclei and 0 elsewhere
+    "Each crop's nucleus interior: Otsu's threshold (searched over `steps` levels) of the smoothed nucleus image, eroded by `edge` px; no gradient."
+    with torch.no_grad():
+        s = gaussian_blur(nuc.float(), sigma); f = s.flatten(1)
+        lo, hi = f.min(1, keepdim=True).values, f.max(1, keepdim=True).values
+        t = lo + (hi - lo) * torch.linspace(0.02, 0.98, steps, device=s.device)   # N×K candidate thresholds
+        above = (f[:, None] > t[..., None]).float(); n1 = above.sum(-1); n0 = f.shape[1] - n1
+        m1 = (above * f[:, None]).sum(-1) / n1.clamp_min(1); m0 = (f.sum(-1, keepdim=True) - m1 * n1) / n0.clamp_min(1)
+        best = t.gather(1, (n0 * n1 * (m1 - m0) ** 2).argmax(1, keepdim=True))   # the largest between-class variance
+        m = (s > best[..., None, None]).float()
+        return -F.max_pool2d(-m, 2 * edge + 1, 1, edge) if edge else m
+
+def weighted_corr(a, b, w): # N×1×H×W each; w: weights
+    "Pearson correlation of `a` and `b` over the pixels weighted by `w`, one per crop (N)."
+    n = w.sum((-2, -1)).clamp_min(1e-6); c = lambda t: t - ((w * t).sum((-2, -1)) / n)[..., None, None]
+    da, db = c(a), c(b); m = lambda t: (w * t).sum((-2, -1)) / n
+    return (m(da * db) / (m(da * da) * m(db * db) + 1e-12).sqrt()).flatten()
+
+def stain_correlation(y:torch.Tensor, # N×1×H×W protein images
+                      nuc:torch.Tensor, # N×1×H×W nucleus images of the same crops
+                      w:torch.Tensor|None=None, # N×1×H×W nucleus interiors (default: `nucleus_weights(nuc)`)
+                      coarse:float=4., fine:float=2.) -> torch.Tensor: # N×2: coarse, fine
+    "Correlation with the nucleus image inside nuclei of `y` blurred by `coarse` px, and of what a `fine` px blur removes from `y` (differentiable in `y`)."
+    y, nuc = y.float(), nuc.float(); w = nucleus_weights(nuc) if w is None else w
+    lo, hi = (lambda t: gaussian_blur(t, coarse)), (lambda t: t - gaussian_blur(t, fine))
+    return torch.stack([weighted_corr(f(y), f(nuc), w) for f in (lo, hi)], 1)
 
 # %% ../nbs/01a_metrics.ipynb #045b3821
 RINGS = (-8., -3., 0., 3., 8., 16.)   # px from the nucleus edge (negative inside) where the rings of `loc_features` part

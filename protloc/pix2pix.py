@@ -23,7 +23,7 @@ from fastai.torch_core import num_distrib, params, rank_distrib
 from .summary import load_theta
 from .dataset import ProteinDataLoaders
 from .plot import show_grid
-from .metrics import band_amplitudes, batch_sharpness, fine_variance, gaussian_blur, pcc, ssim
+from .metrics import band_amplitudes, batch_sharpness, fine_variance, gaussian_blur, nucleus_weights, pcc, ssim, stain_correlation
 from .unet import CondUNet, ProteinUNet, sampling
 from .card import MODEL_CARD, card_entries, training_data, write_model_card
 from .checkpoint import CheckpointCB, ResumableCSVLogger, bare_model, build_model, load_checkpoint, plain_state, restore_training
@@ -82,8 +82,9 @@ class Pix2PixLoss(nn.Module):
                  mode_seeking:float=0., # weight of the mode-seeking term (MSGAN): 1 / mean |draw − another draw|
                  hist_weight:float=0., # weight of the histogram term: L1 of the draw's and the truth's sorted pixels, per crop
                  texture_spread:float=8., # px over which the texture term pools each band's energy: how much texture a region has, not where each spot sits
-                 feat_match:float=0.): # weight of the feature-matching term (pix2pixHD): L1 of the critic's activations on the draw and on the truth
-        super().__init__(); store_attr('lambda_l1,l1_blur,texture_weight,mode_seeking,hist_weight,texture_spread,feat_match'); self.gan = PatchGANLoss(gan_mode)
+                 feat_match:float=0., # weight of the feature-matching term (pix2pixHD): L1 of the critic's activations on the draw and on the truth
+                 stain_weight:float=0.): # weight of the stain term: how much more or less than the truth the draw follows the nucleus stain, coarse and fine
+        super().__init__(); store_attr('lambda_l1,l1_blur,texture_weight,mode_seeking,hist_weight,texture_spread,feat_match,stain_weight'); self.gan = PatchGANLoss(gan_mode)
     def l1_each(self, out, target):
         "L1 of each crop (N) between `out` and `target` in float32, both blurred by `l1_blur` px when it is set."
         out, target = out.float(), target.float()
@@ -94,25 +95,28 @@ class Pix2PixLoss(nn.Module):
         "L1 between the `band_amplitudes` of `fake` and `real`, each band's energy pooled over `texture_spread` px (float32, no autocast)."
         with torch.autocast(fake.device.type, enabled=False):
             return F.l1_loss(*(band_amplitudes(a, (self.texture_spread,) * 2, eps=1e-6) for a in (fake, real)))
-    def parts(self, fake_logits, fake, target, mean=None, other=None, feats=None) -> dict:
-        "The generator's terms, unweighted: `gan` (the critic's logits on `fake` against 'real'), `l1` (of `mean`, default `fake`), `texture`, `seek` when `other` (a second draw) is given, `fm` when `feats` (the critic's activations on `fake`, on `target`) are."
+    def parts(self, fake_logits, fake, target, mean=None, other=None, feats=None, nuc=None) -> dict:
+        "The generator's terms, unweighted: `gan` (the critic's logits on `fake` against 'real'), `l1` (of `mean`, default `fake`), `texture`, `seek` when `other` (a second draw) is given, `fm` when `feats` (the critic's activations on `fake`, on `target`) are, `stain` when `nuc` (the nucleus crops) is."
         p = dict(gan=self.gan(fake_logits, True), l1=self.l1(fake if mean is None else mean, target),
                  texture=self.texture(fake, target) if self.texture_weight else 0.)
         if other is not None and self.mode_seeking: p['seek'] = 1 / ((fake.float() - other.float()).abs().mean() + 1e-5)
         if self.hist_weight: p['hist'] = self.hist(fake, target)
         if self.feat_match and feats is not None: p['fm'] = self.matching(*feats)
+        if self.stain_weight and nuc is not None: p['stain'] = self.stain(fake, target, nuc)
         return p
     def combine(self, p:dict):
         return (self.lambda_l1 * p['l1'] + self.texture_weight * p['texture'] + p['gan'] + self.mode_seeking * p.get('seek', 0.)
-                + self.hist_weight * p.get('hist', 0.) + self.feat_match * p.get('fm', 0.))
-    def forward(self, fake_logits, fake, target, mean=None, other=None, feats=None):
+                + self.hist_weight * p.get('hist', 0.) + self.feat_match * p.get('fm', 0.) + self.stain_weight * p.get('stain', 0.))
+    def forward(self, fake_logits, fake, target, mean=None, other=None, feats=None, nuc=None):
         "The generator's loss for drawing `fake` (noise-free, or the draws' mean: `mean`; a second draw: `other`) where `target` is true; `fake_logits` are the critic's on it."
-        return self.combine(self.parts(fake_logits, fake, target, mean, other, feats))
-    def critic(self, real_logits, fake_logits):
-        "The critic's loss: real pairs are 1, the generator's (detached) drawings 0."
-        return (self.gan(real_logits, True) + self.gan(fake_logits, False)) / 2
+        return self.combine(self.parts(fake_logits, fake, target, mean, other, feats, nuc))
 
 # %% ../nbs/05_pix2pix.ipynb #8cbb46d5
+@patch
+def critic(self:Pix2PixLoss, real_logits, fake_logits):
+    "The critic's loss: real pairs are 1, the generator's (detached) drawings 0."
+    return (self.gan(real_logits, True) + self.gan(fake_logits, False)) / 2
+
 @patch
 def hist(self:Pix2PixLoss, fake, real):
     "1-D Wasserstein distance between each crop's pixel intensities in `fake` and in `real`: L1 of their sorted values, wherever the pixels sit."
@@ -122,6 +126,16 @@ def hist(self:Pix2PixLoss, fake, real):
 def matching(self:Pix2PixLoss, fake_feats:list, real_feats:list):
     "Mean over the critic's layers of L1 between its activations on the draw and (detached) on the truth: pix2pixHD's feature matching."
     return sum(F.l1_loss(f.float(), r.detach().float()) for f, r in zip(fake_feats, real_feats)) / len(fake_feats)
+
+@patch
+def stain(self:Pix2PixLoss, fake, real, nuc, # N×1×H×W each: the draw, the truth, the nucleus crops
+          min_px:int=20): # crops with fewer nucleus-interior pixels are left out
+    "Mean |how closely `fake` follows the stain − how closely `real` does| inside nuclei, over the coarse and the fine scale (`stain_correlation`)."
+    with torch.autocast(fake.device.type, enabled=False):
+        w = nucleus_weights(nuc); keep = w.sum((1, 2, 3)) >= min_px
+        if not keep.any(): return fake.float().sum() * 0.
+        f, r, n, w = fake[keep], real[keep], nuc[keep], w[keep]
+        return (stain_correlation(f, n, w) - stain_correlation(r, n, w).detach()).abs().mean()
 
 # %% ../nbs/05_pix2pix.ipynb #1d88a82b
 def pix2pix_adam(ps, lr:float=2e-4):
@@ -189,7 +203,7 @@ def after_loss(self:Pix2PixTrainer):
     logits, feats = self.judge(x, self.pred, pid, True) if fm else (self.judge(x, self.pred, pid), None)
     if fm:
         with torch.no_grad(): feats = (feats, self.judge(x, self.yb[0], pid, True)[1])
-    p = self.gan_loss.parts(logits, self.pred, self.yb[0], mean, more[0] if more else None, feats)
+    p = self.gan_loss.parts(logits, self.pred, self.yb[0], mean, more[0] if more else None, feats, x[:, :1] if self.gan_loss.stain_weight else None)
     self.learn.loss_grad = self.gan_loss.combine(p)
     self.loss_G = p['gan'].detach()
 
@@ -323,7 +337,7 @@ def gan_learner(dls:ProteinDataLoaders, # from `protein_dls`
     "A fastai `Learner` training the Pix2Pix generator, with the critic in its `Pix2PixTrainer`; L1, PCC, SSIM, one sample's PCC and sharpness, both players' losses logged."
     s = learner_settings(settings, resume, True, **kwargs); s.check_model()
     gen, critic, fine = gan_players(dls, theta, s, resume)
-    p2p = Pix2PixTrainer(critic, Pix2PixLoss(s.lambda_l1, s.l1_blur, s.texture_weight, s.gan_mode, s.mode_seeking, s.hist_weight, s.texture_spread, s.feat_match), resume and resume['d_opt'],
+    p2p = Pix2PixTrainer(critic, Pix2PixLoss(s.lambda_l1, s.l1_blur, s.texture_weight, s.gan_mode, s.mode_seeking, s.hist_weight, s.texture_spread, s.feat_match, s.stain_weight), resume and resume['d_opt'],
                          s.draws, s.best_of)
     hist, draw = LossHistory(resume), SampleDraw()
     cbs = [p2p, CriticAverage(), DivergenceGuard(), hist, draw]

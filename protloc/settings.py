@@ -53,6 +53,7 @@ class ModelSettings:
                  texture_spread:float=8., # GAN: px over which the texture term pools each band's energy (larger: how much texture a cell has, not where)
                  hist_weight:float=0., # GAN: weight of the histogram term (a draw's sorted pixels against the truth's, per crop: as few bright pixels, anywhere)
                  feat_match:float=0., # GAN: weight of the feature-matching term (pix2pixHD: the critic's activations on a draw against those on the truth)
+                 stain_weight:float=0., # GAN: weight of the stain term (how much more or less than its truth a draw follows the DNA stain inside nuclei, coarse and fine)
                  mode_seeking:float=0.): # GAN: weight of the mode-seeking term, 1 / mean |draw 1 − draw 2| (needs draws >= 2)
         store_attr(store_args=False)
 
@@ -122,8 +123,8 @@ def check_model(self:ModelSettings):
     if self.z_global and not self.z_dim: raise ProtlocError('--z_global needs a latent: set --z_dim')
     if not 0 <= self.fine_noise < self.depth: raise ProtlocError(f'--fine_noise must be 0 to --depth - 1 ({self.depth - 1}), not {self.fine_noise}')
     if self.texture_spread <= 0: raise ProtlocError(f'--texture_spread must be > 0 px, not {self.texture_spread}')
-    if min(self.z_dim, self.hist_weight, self.feat_match) < 0:
-        raise ProtlocError(f'--z_dim, --hist_weight and --feat_match must be >= 0 (got {self.z_dim}, {self.hist_weight}, {self.feat_match})')
+    if min(self.z_dim, self.hist_weight, self.feat_match, self.stain_weight) < 0:
+        raise ProtlocError(f'--z_dim, --hist_weight, --feat_match and --stain_weight must be >= 0 (got {self.z_dim}, {self.hist_weight}, {self.feat_match}, {self.stain_weight})')
     if self.draws < 1 or self.mode_seeking < 0 or (self.mode_seeking and self.draws < 2):
         raise ProtlocError(f'--draws must be >= 1 and --mode_seeking >= 0, with --draws >= 2 when it is set (got {self.draws}, {self.mode_seeking})')
     if self.best_of and self.draws < 2: raise ProtlocError(f'--best_of needs --draws >= 2 (got {self.draws})')
