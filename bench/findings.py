@@ -112,7 +112,7 @@ def theta_knn(s):
     return dict(learned=knn_accuracy(ck['theta'][keep], labels), random=knn_accuracy(load_theta(s/'prep'/'theta.pth')[keep], labels))
 
 GAN_LEVERS = ('epochs', 'dropout', 'dropout_levels', 'cond', 'lambda_l1', 'l1_blur', 'texture_weight', 'n_layers', 'size', 'z_dim', 'draws', 'hist_weight', 'texture_spread', 'z_global', 'fine_noise', 'feat_match', 'cell_crops',
-              'mode_seeking', 'best_of', 'finetune_theta')
+              'mode_seeking', 'best_of', 'finetune_theta', 'stain_weight')
 
 def gan_settings(ck_path) -> dict:
     "The GAN's settings that the levers change, read from its checkpoint (what it was trained with, not what the flags said)."
