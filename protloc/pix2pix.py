@@ -203,7 +203,7 @@ def after_loss(self:Pix2PixTrainer):
     logits, feats = self.judge(x, self.pred, pid, True) if fm else (self.judge(x, self.pred, pid), None)
     if fm:
         with torch.no_grad(): feats = (feats, self.judge(x, self.yb[0], pid, True)[1])
-    p = self.gan_loss.parts(logits, self.pred, self.yb[0], mean, more[0] if more else None, feats, x[:, :1] if self.gan_loss.stain_weight else None)
+    p = self.gan_loss.parts(logits, self.pred, self.yb[0], mean, more[0] if more else None, feats, x[:, :1])   # the nucleus crops: `parts` uses them only for the stain term
     self.learn.loss_grad = self.gan_loss.combine(p)
     self.loss_G = p['gan'].detach()
 
