@@ -111,7 +111,7 @@ def theta_knn(s):
     labels = [fam[names[i]] for i in keep]
     return dict(learned=knn_accuracy(ck['theta'][keep], labels), random=knn_accuracy(load_theta(s/'prep'/'theta.pth')[keep], labels))
 
-GAN_LEVERS = ('epochs', 'dropout', 'dropout_levels', 'cond', 'lambda_l1', 'l1_blur', 'texture_weight', 'n_layers', 'size', 'z_dim', 'draws', 'hist_weight', 'texture_spread', 'z_global', 'fine_noise', 'feat_match', 'cell_crops',
+GAN_LEVERS = ('epochs', 'dropout', 'dropout_levels', 'cond', 'lambda_l1', 'l1_blur', 'texture_weight', 'n_layers', 'ndf', 'size', 'z_dim', 'draws', 'hist_weight', 'texture_spread', 'z_global', 'fine_noise', 'feat_match', 'cell_crops',
               'mode_seeking', 'best_of', 'finetune_theta', 'stain_weight')
 
 def gan_settings(ck_path) -> dict:

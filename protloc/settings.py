@@ -40,7 +40,7 @@ class ModelSettings:
                  dropout:float=0.1, # GAN: the generator's decoder dropout, its noise source (Pix2Pix: 0.5; 0.1 chosen on the validation split)
                  dropout_levels:int=3, # GAN: decoder levels with dropout, innermost first
                  n_layers:int=3, # GAN: PatchGAN layers (3 = 70x70 patches)
-                 ndf:int=64, # GAN: filters of the critic's first layer (doubling, at most 8x)
+                 ndf:int=64, # GAN: the critic's width, filters of its first layer (doubling, at most 8x)
                  texture_weight:float=None, # weight of the texture term (0: none): regression 1 (its predicted band amplitudes), GAN 200 (its sample's)
                  lambda_l1:float=100., # GAN: weight of the L1 term
                  l1_blur:float=2., # GAN: the L1 term compares images blurred by this σ in px (0: Pix2Pix's pixel L1)
@@ -61,7 +61,7 @@ class ModelSettings:
 class TrainSettings(ModelSettings):
     "Every setting of a training run, one name each from `protloc_train`'s flag to the checkpoint; a None default comes from `MODEL_DEFAULTS`."
     required = ('img_dir', 'img_list', 'protein_list')   # flags the command line must give
-    no_flag = ('ndf',)   # settings with no flag (the Python API and the benches set them)
+    no_flag = ()   # settings with no flag (none since `--ndf` became a lever of the findings bench)
     @delegates(ModelSettings.__init__)
     def __init__(self,
                  img_dir:str=None, # image folder (OpenCell layout)
@@ -128,6 +128,7 @@ def check_model(self:ModelSettings):
     if self.draws < 1 or self.mode_seeking < 0 or (self.mode_seeking and self.draws < 2):
         raise ProtlocError(f'--draws must be >= 1 and --mode_seeking >= 0, with --draws >= 2 when it is set (got {self.draws}, {self.mode_seeking})')
     if self.best_of and self.draws < 2: raise ProtlocError(f'--best_of needs --draws >= 2 (got {self.draws})')
+    if self.ndf < 1: raise ProtlocError(f'--ndf (the critic\'s width) must be >= 1, not {self.ndf}')
 
 @patch
 def check(self:TrainSettings):
