@@ -128,14 +128,20 @@ def matching(self:Pix2PixLoss, fake_feats:list, real_feats:list):
     return sum(F.l1_loss(f.float(), r.detach().float()) for f, r in zip(fake_feats, real_feats)) / len(fake_feats)
 
 @patch
+def stain_crops(self:Pix2PixLoss, fake, real, nuc, # N×1×H×W each: the draw, the truth, the nucleus crops
+                min_px:int=20): # crops with fewer nucleus-interior pixels are left out
+    "The crops the stain term scores (K indices), how closely `fake` and (detached) `real` follow the stain in each (K×2: coarse, fine), and each one's term (K)."
+    with torch.autocast(fake.device.type, enabled=False):
+        w = nucleus_weights(nuc); keep = (w.sum((1, 2, 3)) >= min_px).nonzero()[:, 0]
+        f, r = (stain_correlation(a[keep], nuc[keep], w[keep]) for a in (fake, real.detach()))
+        return keep, f, r, (f - r).abs().mean(1)
+
+@patch
 def stain(self:Pix2PixLoss, fake, real, nuc, # N×1×H×W each: the draw, the truth, the nucleus crops
           min_px:int=20): # crops with fewer nucleus-interior pixels are left out
     "Mean |how closely `fake` follows the stain − how closely `real` does| inside nuclei, over the coarse and the fine scale (`stain_correlation`)."
-    with torch.autocast(fake.device.type, enabled=False):
-        w = nucleus_weights(nuc); keep = w.sum((1, 2, 3)) >= min_px
-        if not keep.any(): return fake.float().sum() * 0.
-        f, r, n, w = fake[keep], real[keep], nuc[keep], w[keep]
-        return (stain_correlation(f, n, w) - stain_correlation(r, n, w).detach()).abs().mean()
+    keep, _, _, term = self.stain_crops(fake, real, nuc, min_px)
+    return term.mean() if len(keep) else fake.float().sum() * 0.
 
 # %% ../nbs/05_pix2pix.ipynb #1d88a82b
 def pix2pix_adam(ps, lr:float=2e-4):
