@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd, torch
 from protloc.checkpoint import load_checkpoint, build_model
 from protloc.embed import read_families
-from protloc.metrics import nucleus_weights, stain_correlation
+from protloc.pix2pix import Pix2PixLoss
 from protloc.settings import TrainSettings
 from protloc.train import train_dls
 
@@ -25,16 +25,13 @@ def crop_rows(gan:str, seed:int, cache:Path, batches:int) -> list:
     dls, g = train_dls(st), build_model(ck).train()   # training mode: the draws the loss is computed on
     names = {v: k for k, v in ck['proteins'].items()}; torch.manual_seed(seed); rows = []
     for _, (x, pid, y) in zip(range(batches), dls.train):
-        with torch.no_grad():
-            w = nucleus_weights(x); keep = w.sum((1, 2, 3)) >= 20   # as `Pix2PixLoss.stain` keeps them
-            d, t = stain_correlation(g(x, pid), x, w), stain_correlation(y, x, w)
-        rows += [dict(gan=gan.removeprefix('gan_') or 'defaults', seed=seed, family=fam[names[int(pid[k])]], draw_coarse=float(d[k, 0]),
-                      truth_coarse=float(t[k, 0]), draw_fine=float(d[k, 1]), truth_fine=float(t[k, 1])) for k in range(len(x)) if keep[k]]
+        with torch.no_grad(): keep, d, t, term = Pix2PixLoss().stain_crops(g(x, pid), y, x)   # the crops the loss scores, as it scores them
+        rows += [dict(gan=gan.removeprefix('gan_') or 'defaults', seed=seed, family=fam[names[int(pid[k])]], draw_coarse=float(d[j, 0]),
+                      truth_coarse=float(t[j, 0]), draw_fine=float(d[j, 1]), truth_fine=float(t[j, 1]), term=float(term[j])) for j, k in enumerate(keep.tolist())]
     return rows
 
 def summary(d:pd.DataFrame) -> pd.DataFrame:
     "Per (GAN, family): each scale's bias (mean draw − mean truth), the spread of the truth's correlation over crops, and the term's mean."
-    d = d.assign(term=((d.draw_coarse - d.truth_coarse).abs() + (d.draw_fine - d.truth_fine).abs()) / 2)
     g = d.groupby(['gan', 'family'])
     return pd.DataFrame({'crops': g.size(), 'coarse bias': g.draw_coarse.mean() - g.truth_coarse.mean(), 'coarse spread of the truth': g.truth_coarse.std(),
                          'fine bias': g.draw_fine.mean() - g.truth_fine.mean(), 'fine spread of the truth': g.truth_fine.std(), 'term': g.term.mean()}).round(3)
